@@ -1,0 +1,20 @@
+"""The versioned JSON API under /api/v1 (DESIGN §4.3)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_cors import CORS
+
+API_PREFIX = "/api/v1"
+
+
+def init_app(app: Flask) -> None:
+    """Register every API blueprint under /api/v1 and open reads to other origins."""
+    from lookbook.api.items import bp as items_bp
+
+    api = Blueprint("api", __name__, url_prefix=API_PREFIX)
+    api.register_blueprint(items_bp)
+    app.register_blueprint(api)
+    # Reads are public; write views strip these headers again (see lookbook.http).
+    CORS(app, resources={rf"{API_PREFIX}/.*": {"origins": "*"}, r"/oembed": {"origins": "*"}},
+         supports_credentials=False, expose_headers=["X-Request-ID", "ETag"])

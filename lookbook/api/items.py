@@ -1,0 +1,77 @@
+"""Catalog reads: list items with filters and pagination, and one item by sku."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request, url_for
+
+from lookbook import appdb
+from lookbook.api.params import Params
+from lookbook.api.problems import ApiProblem
+from lookbook.catalog.models import Item
+from lookbook.catalog.queries import ItemFilters, get_item, search_items
+from lookbook.catalog.serialize import item_to_json
+from lookbook.styling import vocab
+
+bp = Blueprint("items", __name__)
+DEFAULT_PER_PAGE = 24
+MAX_PER_PAGE = 100
+
+
+def media_url(key: str) -> str:
+    """Return the public URL of a stored media file."""
+    return url_for("media.serve", key=key)
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """Return an item as the API shows it."""
+    return item_to_json(item, media_url)
+
+
+def item_or_404(sku: str, kind: str | None = None) -> Item:
+    """Return the item with this sku or answer 404 (problem+json)."""
+    item = get_item(appdb.session(), sku, kind)
+    if item is None:
+        what = kind or "item"
+        raise ApiProblem(404, f"no {what} with sku {sku!r}", title="Not found", slug="unknown-sku")
+    return item
+
+
+def parse_item_filters(p: Params) -> ItemFilters:
+    """Read the catalog filters shared by listing and recommendation endpoints."""
+    return ItemFilters(
+        kind=p.choices("kind", vocab.KINDS) or (),
+        occasion=p.choices("occasion", vocab.OCCASIONS) or (),
+        colour=p.choices("colour", tuple(vocab.COLOURS)) or (),
+        material=p.choices("material", (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)) or (),
+        size=p.choices("size", vocab.SIZES) or (),
+        season=p.choices("season", vocab.SEASONS) or (),
+        sustainability=p.choices("sustainability", vocab.SUSTAINABILITY) or (),
+        min_price=p.decimal("min_price"),
+        max_price=p.decimal("max_price"),
+        in_stock=p.flag("in_stock", None),
+    )
+
+
+@bp.get("/items")
+def list_items() -> dict[str, Any]:
+    """List catalog items matching the filters, a page at a time."""
+    p = Params(request.args)
+    filters = parse_item_filters(p)
+    page = p.integer("page", 1, 1, 100_000)
+    per_page = p.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, clamp=True)
+    p.finish()
+    if filters.min_price is not None and filters.max_price is not None \
+            and filters.min_price > filters.max_price:
+        raise ApiProblem(400, "min_price is above max_price", title="Invalid parameters",
+                         errors=[{"field": "min_price", "message": "must not exceed max_price"}])
+    items, total = search_items(appdb.session(), filters, page, per_page)
+    return {"items": [item_json(i) for i in items], "page": page, "per_page": per_page,
+            "total": total}
+
+
+@bp.get("/items/<sku>")
+def show_item(sku: str) -> dict[str, Any]:
+    """Return one item by sku."""
+    return item_json(item_or_404(sku))

@@ -1,0 +1,63 @@
+"""The Flask application factory: settings, then resources, then blueprints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from lookbook.config import Settings
+from lookbook.paths import ASSETS, TEMPLATES
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the Lookbook web application (``gunicorn "lookbook:create_app()"``)."""
+    settings = Settings.from_env()
+    if test_config:
+        settings = settings.override(test_config)
+
+    app = Flask(
+        "lookbook",
+        instance_path=str(settings.instance),
+        template_folder=str(TEMPLATES),
+        static_folder=str(ASSETS),
+        static_url_path="/assets",
+    )
+    app.config.update(
+        SECRET_KEY=settings.resolve_secret_key(),
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        MAX_FORM_PARTS=100,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        LOOKBOOK=settings,
+        TESTING=bool(settings.extra.get("TESTING", False)),
+        RATELIMIT_ENABLED=settings.extra.get("RATELIMIT_ENABLED", True),
+    )
+
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented field order
+
+    from lookbook import appdb, http
+    from lookbook.db import Database
+    from lookbook.images.storage import LocalStorage
+
+    database = settings.extra.get("database") or Database(settings.database_url)
+    appdb.init_app(app, database)
+    app.extensions["lookbook.storage"] = LocalStorage(settings.media_dir)
+    http.init_app(app)
+
+    from lookbook.web.limits import init_app as init_limits
+
+    init_limits(app, settings)
+
+    from lookbook.api import init_app as init_api
+    from lookbook.health import bp as health_bp
+    from lookbook.web.media import bp as media_bp
+    from lookbook.web.pages import bp as pages_bp
+
+    init_api(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(media_bp)
+    app.register_blueprint(pages_bp)
+    return app

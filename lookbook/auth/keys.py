@@ -1,0 +1,46 @@
+"""API keys: at least 256 bits of randomness, shown once, stored as SHA-256 only."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lookbook.auth.models import ApiKey
+from lookbook.db import utcnow
+
+KEY_PREFIX = "lbk_"
+
+
+def hash_key(key: str) -> str:
+    """Return the SHA-256 hex digest under which a key is stored."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def create_key(session: Session, name: str, *, secret: bool) -> tuple[ApiKey, str]:
+    """Create a key; return the row and the plaintext key (never stored)."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValueError("a key needs a name of 1-100 characters")
+    plaintext = KEY_PREFIX + ("s_" if secret else "p_") + secrets.token_urlsafe(32)
+    row = ApiKey(name=name, prefix=plaintext[:12], key_hash=hash_key(plaintext), secret=secret)
+    session.add(row)
+    session.flush()
+    return row, plaintext
+
+
+def find_key(session: Session, presented: str) -> ApiKey | None:
+    """Return the live key matching a presented token, or None."""
+    if not presented.startswith(KEY_PREFIX) or len(presented) > 100:
+        return None
+    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(presented)))
+    if row is None or row.revoked_at is not None:
+        return None
+    return row
+
+
+def revoke_key(session: Session, key: ApiKey) -> None:
+    """Revoke a key; it stops working at once."""
+    key.revoked_at = utcnow()

@@ -1,0 +1,51 @@
+"""Staff accounts: Argon2id password hashes (argon2-cffi defaults exceed OWASP's floor)."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lookbook.auth.models import User
+
+ROLES = ("admin", "curator")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+_hasher = PasswordHasher()
+
+
+def create_user(session: Session, email: str, password: str, role: str = "curator") -> User:
+    """Create a staff account or raise ValueError saying what is wrong."""
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise ValueError(f"{email!r} is not an email address")
+    if role not in ROLES:
+        raise ValueError(f"role must be one of: {', '.join(ROLES)}")
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise ValueError(f"the password needs {MIN_PASSWORD}-{MAX_PASSWORD} characters")
+    if session.scalar(select(User).where(User.email == email)):
+        raise ValueError(f"a user {email} already exists")
+    user = User(email=email, password_hash=_hasher.hash(password), role=role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def check_password(user: User, password: str) -> bool:
+    """Tell whether a password is the user's (constant-time inside argon2)."""
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def set_password(user: User, password: str) -> None:
+    """Give a user a new password and end every session they had."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise ValueError(f"the password needs {MIN_PASSWORD}-{MAX_PASSWORD} characters")
+    user.password_hash = _hasher.hash(password)
+    user.session_epoch += 1

@@ -1,0 +1,79 @@
+"""Look items up: by sku, and by the browse/API filters with pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session
+
+from lookbook.catalog.models import Item, ItemColour, ItemTag
+
+
+@dataclass(frozen=True)
+class ItemFilters:
+    """Hard filters over the catalog; each list means "any of these"."""
+
+    kind: tuple[str, ...] = ()
+    occasion: tuple[str, ...] = ()
+    colour: tuple[str, ...] = ()
+    material: tuple[str, ...] = ()
+    size: tuple[str, ...] = ()
+    season: tuple[str, ...] = ()
+    sustainability: tuple[str, ...] = ()
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool | None = None
+    skus: tuple[str, ...] = field(default=())
+
+
+def _has_tag(facet: str, values: tuple[str, ...]):
+    return exists().where(ItemTag.item_id == Item.id, ItemTag.facet == facet, ItemTag.value.in_(values))
+
+
+def apply_filters(stmt: Select, f: ItemFilters) -> Select:
+    """Add the filters' WHERE clauses to a select over Item."""
+    if f.kind:
+        stmt = stmt.where(Item.kind.in_(f.kind))
+    if f.size:
+        stmt = stmt.where(Item.size.in_(f.size))
+    if f.material:
+        stmt = stmt.where(Item.material.in_(f.material) | Item.material_family.in_(f.material))
+    if f.occasion:
+        stmt = stmt.where(_has_tag("occasions", f.occasion))
+    if f.season:
+        stmt = stmt.where(_has_tag("seasons", f.season))
+    if f.sustainability:
+        stmt = stmt.where(_has_tag("sustainability", f.sustainability))
+    if f.colour:
+        stmt = stmt.where(
+            exists().where(ItemColour.item_id == Item.id, ItemColour.name.in_(f.colour))
+        )
+    if f.min_price is not None:
+        stmt = stmt.where(Item.price >= f.min_price)
+    if f.max_price is not None:
+        stmt = stmt.where(Item.price <= f.max_price)
+    if f.in_stock is not None:
+        stmt = stmt.where(Item.in_stock.is_(f.in_stock))
+    if f.skus:
+        stmt = stmt.where(Item.sku.in_(f.skus))
+    return stmt
+
+
+def search_items(
+    session: Session, filters: ItemFilters, page: int = 1, per_page: int = 24
+) -> tuple[list[Item], int]:
+    """Return one page of items matching the filters (by sku) and the total count."""
+    total = session.scalar(apply_filters(select(func.count(Item.id)), filters)) or 0
+    stmt = apply_filters(select(Item), filters).order_by(Item.sku)
+    stmt = stmt.offset((page - 1) * per_page).limit(per_page)
+    return list(session.scalars(stmt)), total
+
+
+def get_item(session: Session, sku: str, kind: str | None = None) -> Item | None:
+    """Return the item with this sku (of this kind, if given), or None."""
+    stmt = select(Item).where(Item.sku == sku)
+    if kind:
+        stmt = stmt.where(Item.kind == kind)
+    return session.scalar(stmt)

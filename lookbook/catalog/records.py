@@ -1,0 +1,331 @@
+"""Validate one imported or posted item into a typed record, naming every problem.
+
+The same rules serve CSV rows (every value a string, lists ``;``-separated), JSON
+objects (lists and numbers allowed) and API writes.  A record never reaches the
+database unless every field of it is valid; problems name the field and say what a
+good value looks like.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from lookbook.styling import vocab
+from lookbook.styling.colour import name_for_hex, normalise_hex
+
+FIELDS = (
+    "sku", "kind", "name", "occasions", "colours", "material", "styles", "seasons",
+    "sustainability", "price", "currency", "brand", "tier", "in_stock", "limited_edition",
+    "width_cm", "size", "silhouette", "detachable_strap", "image",
+)
+LIST_FIELDS = ("occasions", "colours", "styles", "seasons", "sustainability")
+BAG_ONLY = ("width_cm", "silhouette", "detachable_strap")
+# Accepted for readability (exports carry them) but derived, never trusted.
+DERIVED = ("size", "material_family")
+
+SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+PRICE_RE = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
+WIDTH_RE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+MAX_WIDTH_CM = Decimal(300)
+CENT = Decimal("0.01")
+MAX_COLOURS = 8
+MAX_TEXT = {"name": 200, "brand": 120, "material": 80, "image": 500}
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) with one field of one row."""
+
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+@dataclass
+class ItemRecord:
+    """A validated item, ready to be written."""
+
+    sku: str
+    kind: str
+    name: str
+    price: Decimal
+    currency: str
+    colours: list[tuple[str, str]]  # (name, hex), primary first
+    occasions: list[str] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+    seasons: list[str] = field(default_factory=list)
+    sustainability: list[str] = field(default_factory=list)
+    material: str | None = None
+    material_family: str | None = None
+    brand: str | None = None
+    tier: str | None = None
+    in_stock: bool = True
+    limited_edition: bool = False
+    width_cm: Decimal | None = None
+    size: str | None = None
+    silhouette: str | None = None
+    detachable_strap: bool = False
+    image: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class RowInvalid(Exception):
+    """Raised by :func:`parse_item` with every problem found in a row."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+def normalise_sku(value: str) -> str:
+    """NFKC-normalise and strip an identifier so look-alike forms collapse to one."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+class _Row:
+    """Collect problems while reading the fields of one raw row."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def fail(self, name: str, message: str) -> None:
+        self.problems.append(Problem(name, message))
+
+    def text(self, name: str, *, required: bool = False) -> str | None:
+        value = self.raw.get(name)
+        if _blank(value):
+            if required:
+                self.fail(name, "is required")
+            return None
+        if not isinstance(value, str):
+            self.fail(name, "must be text")
+            return None
+        value = unicodedata.normalize("NFC", value.strip())
+        if _CONTROL.search(value):
+            self.fail(name, "must not contain control or invisible formatting characters")
+            return None
+        limit = MAX_TEXT.get(name)
+        if limit and len(value) > limit:
+            self.fail(name, f"is {len(value)} characters long; at most {limit} allowed")
+            return None
+        return value
+
+    def choice(self, name: str, allowed: tuple[str, ...], *, required: bool = False) -> str | None:
+        value = self.text(name, required=required)
+        if value is None:
+            return None
+        value = value.lower()
+        if value not in allowed:
+            self.fail(name, f"unknown value {value!r}; expected one of: {', '.join(allowed)}")
+            return None
+        return value
+
+    def items(self, name: str) -> list[str]:
+        value = self.raw.get(name)
+        if _blank(value):
+            return []
+        if isinstance(value, str):
+            parts = value.split(";")
+        elif isinstance(value, list):
+            parts = value
+        else:
+            self.fail(name, "must be a list (a JSON array, or ';'-separated text)")
+            return []
+        out: list[str] = []
+        for part in parts:
+            if isinstance(part, Mapping) and name == "colours":
+                part = part.get("hex") or part.get("name")
+            if not isinstance(part, str):
+                self.fail(name, "every entry must be text")
+                return []
+            part = unicodedata.normalize("NFC", part.strip())
+            if part and part not in out:
+                out.append(part)
+        return out
+
+    def vocab_list(self, name: str, allowed: tuple[str, ...]) -> list[str]:
+        values = [v.lower() for v in self.items(name)]
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            self.fail(
+                name,
+                f"unknown value(s) {', '.join(map(repr, unknown))}; "
+                f"expected any of: {', '.join(allowed)}",
+            )
+            return []
+        return list(dict.fromkeys(values))
+
+    def flag(self, name: str, default: bool) -> bool:
+        value = self.raw.get(name)
+        if _blank(value):
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        self.fail(name, "must be true or false")
+        return default
+
+    def decimal(self, name: str, pattern: re.Pattern[str], hint: str, *, required: bool) -> Decimal | None:
+        value = self.raw.get(name)
+        if _blank(value):
+            if required:
+                self.fail(name, "is required")
+            return None
+        if isinstance(value, bool):
+            self.fail(name, hint)
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(name, hint)
+            return None
+        text = str(value).strip() if isinstance(value, str | int) else repr(value)
+        if not pattern.match(text):
+            self.fail(name, f"{text[:40]!r} is not valid; {hint}")
+            return None
+        try:
+            return Decimal(text).quantize(CENT)
+        except InvalidOperation:  # pragma: no cover - the pattern already rules this out
+            self.fail(name, hint)
+            return None
+
+
+def _colours(row: _Row) -> list[tuple[str, str]]:
+    values = row.items("colours")
+    if not values:
+        row.fail("colours", "at least one colour is required (a vocabulary name or #rrggbb)")
+        return []
+    if len(values) > MAX_COLOURS:
+        row.fail("colours", f"at most {MAX_COLOURS} colours allowed")
+        return []
+    out: list[tuple[str, str]] = []
+    for value in values:
+        lowered = value.lower()
+        if lowered in vocab.COLOURS:
+            out.append((lowered, vocab.COLOURS[lowered]))
+            continue
+        try:
+            hex_value = normalise_hex(value)
+        except ValueError:
+            row.fail(
+                "colours",
+                f"{value[:40]!r} is neither a colour name ({', '.join(vocab.COLOURS)}) "
+                "nor a #rrggbb hex value",
+            )
+            return []
+        out.append((name_for_hex(hex_value), hex_value))
+    return out
+
+
+def _sustainability(row: _Row) -> list[str]:
+    out = []
+    for value in row.items("sustainability"):
+        lowered = value.lower()
+        base, _, label = lowered.partition(":")
+        if base not in vocab.SUSTAINABILITY or (label and base != "certified"):
+            row.fail(
+                "sustainability",
+                f"unknown value {value!r}; expected any of: {', '.join(vocab.SUSTAINABILITY)} "
+                "(a certification may be named, e.g. certified:GRS)",
+            )
+            return []
+        out.append(f"certified:{value.partition(':')[2].strip().upper()}" if label else base)
+    return out
+
+
+def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
+    """Validate a raw row; return the record and its warnings, or raise RowInvalid."""
+    row = _Row(raw)
+    sku_raw = row.text("sku", required=True)
+    sku = None
+    if sku_raw is not None:
+        sku = normalise_sku(sku_raw)
+        if not SKU_RE.match(sku):
+            row.fail("sku", "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            sku = None
+    kind = row.choice("kind", vocab.KINDS, required=True)
+    name = row.text("name", required=True)
+    occasions = row.vocab_list("occasions", vocab.OCCASIONS)
+    colours = _colours(row)
+    styles = row.vocab_list("styles", vocab.STYLES)
+    seasons = row.vocab_list("seasons", vocab.SEASONS)
+    sustainability = _sustainability(row)
+    price = row.decimal(
+        "price", PRICE_RE, "use a plain decimal like 129.90 (no currency sign, '.' as separator)",
+        required=True,
+    )
+    currency = row.text("currency", required=True)
+    if currency is not None:
+        currency = currency.upper()
+        if currency not in vocab.CURRENCIES:
+            row.fail("currency", f"{currency[:10]!r} is not an ISO 4217 currency code")
+    brand = row.text("brand")
+    tier = row.choice("tier", vocab.TIERS)
+    material = row.text("material")
+    family = None
+    if material is not None:
+        material = material.lower()
+        family = vocab.material_family(material)
+        if family == vocab.OTHER_FAMILY:
+            row.warnings.append(
+                Problem("material", f"{material!r} is not in the vocabulary; filed under 'other'")
+            )
+    in_stock = row.flag("in_stock", True)
+    limited = row.flag("limited_edition", False)
+    image = row.text("image")
+
+    width = size = silhouette = None
+    strap = False
+    if kind == "bag":
+        width = row.decimal(
+            "width_cm", WIDTH_RE, "use a width in centimetres like 18.5", required=True
+        )
+        if width is not None and (width <= 0 or width > MAX_WIDTH_CM):
+            row.fail("width_cm", f"must be more than 0 and at most {MAX_WIDTH_CM} cm")
+            width = None
+        if width is not None:
+            size = vocab.size_for_width(width)
+        silhouette = row.choice("silhouette", vocab.SILHOUETTES, required=True)
+        strap = row.flag("detachable_strap", False)
+        given_size = row.choice("size", vocab.SIZES)
+        if given_size and size and given_size != size:
+            row.fail("size", f"is derived from width_cm ({width} cm is {size}), not {given_size!r}")
+    elif kind == "outfit":
+        for name_ in (*BAG_ONLY, "size"):
+            value = raw.get(name_)
+            if not _blank(value) and value is not False and value != "false":
+                row.fail(name_, "only bags have this field")
+
+    unknown = [k for k in raw if k not in FIELDS and k not in DERIVED]
+    if unknown:
+        row.warnings.append(Problem(unknown[0], f"unknown field(s) ignored: {', '.join(map(str, unknown))}"))
+
+    if row.problems:
+        raise RowInvalid(row.problems)
+    assert sku and kind and name and price is not None and currency
+    record = ItemRecord(
+        sku=sku, kind=kind, name=name, price=price, currency=currency, colours=colours,
+        occasions=occasions, styles=styles, seasons=seasons, sustainability=sustainability,
+        material=material, material_family=family, brand=brand, tier=tier, in_stock=in_stock,
+        limited_edition=limited, width_cm=width, size=size, silhouette=silhouette,
+        detachable_strap=strap, image=image,
+    )
+    return record, row.warnings

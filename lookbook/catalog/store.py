@@ -1,0 +1,210 @@
+"""Read items as records and write records as items, in bulk.
+
+The importer, the exporter and the API writes all go through here.  Writes use
+set-based INSERT/UPDATE/DELETE in batches (100k rows import in seconds), skip rows
+that would not change, and bump the catalog revision only when something did.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from lookbook.catalog.models import Item, ItemColour, ItemTag
+from lookbook.catalog.records import ItemRecord
+from lookbook.catalog.revision import bump_revision
+from lookbook.db import utcnow
+from lookbook.styling.vocab import COLOURS
+
+SCALAR_COLUMNS = (
+    "sku", "kind", "name", "material", "material_family", "price", "currency", "brand",
+    "tier", "in_stock", "limited_edition", "width_cm", "size", "silhouette", "detachable_strap",
+)
+TAG_FACETS = ("occasions", "styles", "seasons", "sustainability")
+BATCH = 2000
+T = TypeVar("T")
+
+
+def chunked(values: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
+    """Yield consecutive slices of at most ``size`` values."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass
+class UpsertResult:
+    """What a bulk write did, by sku."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _comparable(record: ItemRecord) -> tuple[Any, ...]:
+    """Return what makes two records of the same sku equal (the image path aside)."""
+    data = record.as_dict()
+    data.pop("image", None)
+    return tuple(sorted((k, repr(v)) for k, v in data.items()))
+
+
+def fetch_records(
+    session: Session, skus: Iterable[str] | None = None
+) -> dict[str, tuple[int, ItemRecord]]:
+    """Load items as (id, record) keyed by sku; all items when ``skus`` is None."""
+    columns = [Item.id, *(getattr(Item, c) for c in SCALAR_COLUMNS)]
+    rows: list[Any] = []
+    if skus is None:
+        rows = list(session.execute(select(*columns).order_by(Item.sku)))
+    else:
+        wanted = list(dict.fromkeys(skus))
+        for part in chunked(wanted, 500):
+            rows.extend(session.execute(select(*columns).where(Item.sku.in_(part))))
+    if not rows:
+        return {}
+    ids = [r.id for r in rows]
+    tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    colours: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    by_all = skus is None
+    for part in [ids] if by_all else chunked(ids, 500):
+        tag_q = select(ItemTag.item_id, ItemTag.facet, ItemTag.value).order_by(
+            ItemTag.item_id, ItemTag.facet, ItemTag.position
+        )
+        col_q = select(ItemColour.item_id, ItemColour.name, ItemColour.hex).order_by(
+            ItemColour.item_id, ItemColour.position
+        )
+        if not by_all:
+            tag_q = tag_q.where(ItemTag.item_id.in_(part))
+            col_q = col_q.where(ItemColour.item_id.in_(part))
+        for item_id, facet, value in session.execute(tag_q):
+            tags[item_id][facet].append(value)
+        for item_id, name, hex_value in session.execute(col_q):
+            colours[item_id].append((name, hex_value))
+    out: dict[str, tuple[int, ItemRecord]] = {}
+    for r in rows:
+        scalars = {c: getattr(r, c) for c in SCALAR_COLUMNS}
+        facets = {f: list(tags[r.id].get(f, [])) for f in TAG_FACETS}
+        out[r.sku] = (r.id, ItemRecord(**scalars, **facets, colours=colours[r.id]))
+    return out
+
+
+def _scalar_row(record: ItemRecord) -> dict[str, Any]:
+    return {c: getattr(record, c) for c in SCALAR_COLUMNS}
+
+
+def _tag_rows(item_id: int, record: ItemRecord) -> list[dict[str, Any]]:
+    return [
+        {"item_id": item_id, "facet": facet, "value": value, "position": i}
+        for facet in TAG_FACETS
+        for i, value in enumerate(getattr(record, facet))
+    ]
+
+
+def _colour_rows(item_id: int, record: ItemRecord) -> list[dict[str, Any]]:
+    return [
+        {"item_id": item_id, "position": i, "name": name, "hex": hex_value}
+        for i, (name, hex_value) in enumerate(record.colours)
+    ]
+
+
+def upsert_records(
+    session: Session,
+    records: Sequence[ItemRecord],
+    progress: Callable[[int], None] | None = None,
+) -> UpsertResult:
+    """Create or update items by sku in bulk; unchanged rows are left alone."""
+    result = UpsertResult()
+    existing = fetch_records(session, [r.sku for r in records])
+    new: list[ItemRecord] = []
+    changed: list[tuple[int, ItemRecord]] = []
+    for record in records:
+        if record.sku in existing:
+            item_id, current = existing[record.sku]
+            result.ids[record.sku] = item_id
+            if _comparable(current) == _comparable(record):
+                result.unchanged.append(record.sku)
+            else:
+                changed.append((item_id, record))
+                result.updated.append(record.sku)
+        else:
+            new.append(record)
+            result.created.append(record.sku)
+
+    now = utcnow()
+    for part in chunked(new):
+        stmt = insert(Item).returning(Item.id, Item.sku, sort_by_parameter_order=True)
+        rows = [{**_scalar_row(r), "created_at": now, "updated_at": now} for r in part]
+        for item_id, sku in session.execute(stmt, rows):
+            result.ids[sku] = item_id
+        if progress:
+            progress(len(part))
+    for part in chunked(changed):
+        session.execute(
+            update(Item),
+            [{"id": item_id, **_scalar_row(r), "updated_at": now} for item_id, r in part],
+        )
+        ids = [item_id for item_id, _ in part]
+        session.execute(delete(ItemTag).where(ItemTag.item_id.in_(ids)))
+        session.execute(delete(ItemColour).where(ItemColour.item_id.in_(ids)))
+        if progress:
+            progress(len(part))
+    if progress and result.unchanged:
+        progress(len(result.unchanged))
+
+    written = [(result.ids[r.sku], r) for r in new] + changed
+    tag_rows = [row for item_id, r in written for row in _tag_rows(item_id, r)]
+    colour_rows = [row for item_id, r in written for row in _colour_rows(item_id, r)]
+    for part in chunked(tag_rows, 5 * BATCH):
+        session.execute(insert(ItemTag), list(part))
+    for part in chunked(colour_rows, 5 * BATCH):
+        session.execute(insert(ItemColour), list(part))
+    if result.changed:
+        bump_revision(session)
+    return result
+
+
+def record_to_fields(record: ItemRecord) -> dict[str, Any]:
+    """Return a record as import fields (the shape CSV/JSON export writes)."""
+    out: dict[str, Any] = {
+        "sku": record.sku,
+        "kind": record.kind,
+        "name": record.name,
+        "occasions": record.occasions,
+        "colours": [
+            name if hex_value == COLOURS.get(name) else hex_value for name, hex_value in record.colours
+        ],
+        "material": record.material,
+        "styles": record.styles,
+        "seasons": record.seasons,
+        "sustainability": record.sustainability,
+        "price": _decimal_text(record.price),
+        "currency": record.currency,
+        "brand": record.brand,
+        "tier": record.tier,
+        "in_stock": record.in_stock,
+        "limited_edition": record.limited_edition,
+    }
+    if record.kind == "bag":
+        out.update(
+            width_cm=_decimal_text(record.width_cm),
+            size=record.size,
+            silhouette=record.silhouette,
+            detachable_strap=record.detachable_strap,
+        )
+    return out
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return format(value.quantize(Decimal("0.01")), "f")

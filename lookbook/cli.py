@@ -1,0 +1,213 @@
+"""The ``lookbook`` command: init, demo, serve, import, export, users and keys."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from lookbook.config import ConfigError, Settings
+from lookbook.db import Database
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _database(settings: Settings) -> Database:
+    if settings.database_url.startswith("sqlite"):
+        settings.instance.mkdir(parents=True, exist_ok=True)
+    return Database(settings.database_url)
+
+
+def _ensure_schema(db: Database) -> None:
+    from lookbook.schema import upgrade
+
+    upgrade(db.engine)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Lookbook: lookbooks and explained bag recommendations for micro and mini bags."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the database schema."""
+    settings = _settings()
+    db = _database(settings)
+    _ensure_schema(db)
+    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and report; change nothing.")
+def import_cmd(path: Path, dry_run: bool) -> None:
+    """Import items (and lookbooks, from JSON) from a CSV or JSON file."""
+    from lookbook.catalog.importer import ImportFileError, import_rows, read_file
+
+    settings = _settings()
+    db = _database(settings)
+    _ensure_schema(db)
+    try:
+        rows, books = read_file(path)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    images = _image_attacher(settings)
+    bar = tqdm(total=len(rows) * (1 if dry_run else 2), unit="row", desc="import",
+               disable=len(rows) < 2000, file=sys.stderr)
+    with db.write() as session:
+        report = import_rows(session, rows, books, dry_run=dry_run, base_dir=path.parent.resolve(),
+                             images=images, progress=bar.update)
+        if not report.ok:
+            session.rollback()
+    bar.close()
+    for warning in report.warnings[:50]:
+        click.echo(f"warning: {warning}", err=True)
+    if len(report.warnings) > 50:
+        click.echo(f"... and {len(report.warnings) - 50} more warnings", err=True)
+    if not report.ok:
+        for error in report.errors[:200]:
+            click.echo(f"error: {error}", err=True)
+        if len(report.errors) > 200:
+            click.echo(f"... and {len(report.errors) - 200} more errors", err=True)
+        click.echo(f"{len(report.errors)} problem(s) in {path.name}; nothing was imported.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"dry run: {report.rows} item(s) and {report.lookbooks} lookbook(s) are valid; "
+                   "nothing was written.")
+        return
+    click.echo(
+        f"imported {report.rows} item(s): {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged; lookbooks: {report.lookbooks_created} created, "
+        f"{report.lookbooks_updated} updated; images: {report.images}."
+    )
+
+
+def _image_attacher(settings: Settings):
+    """Return the image pipeline for import rows with an ``image``, if installed."""
+    try:
+        from lookbook.images.service import ImageService
+    except ImportError:
+        return None
+    from lookbook.images.storage import LocalStorage
+
+    return ImageService(LocalStorage(settings.media_dir))
+
+
+@main.command("export")
+@click.argument("path", type=click.Path(path_type=Path))
+def export_cmd(path: Path) -> None:
+    """Export the catalog to CSV, or the catalog and lookbooks to JSON."""
+    from lookbook.catalog.exporter import export_file
+
+    settings = _settings()
+    db = _database(settings)
+    _ensure_schema(db)
+    with db.session() as session:
+        try:
+            count = export_file(session, path)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"{path}: cannot be written ({exc.strerror})") from None
+    click.echo(f"exported {count} item(s) to {path}")
+
+
+@main.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "curator"]), default="curator", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_cmd(email: str, role: str, password_stdin: bool) -> None:
+    """Create a staff account that can sign in to curate."""
+    from lookbook.auth.users import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    settings = _settings()
+    db = _database(settings)
+    _ensure_schema(db)
+    try:
+        with db.write() as session:
+            user = create_user(session, email, password, role)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {user.role} {user.email}")
+
+
+@main.command("create-key")
+@click.argument("name")
+@click.option("--secret", is_flag=True, help="A secret key may write; without it, read-only.")
+def create_key_cmd(name: str, secret: bool) -> None:
+    """Create an API key; it is printed once, alone on the last line."""
+    from lookbook.auth.keys import create_key
+
+    settings = _settings()
+    db = _database(settings)
+    _ensure_schema(db)
+    try:
+        with db.write() as session:
+            _row, plaintext = create_key(session, name, secret=secret)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    kind = "secret (read and write)" if secret else "publishable (read-only)"
+    click.echo(f"created {kind} key {name!r}; store it now, it is not shown again:")
+    click.echo(plaintext)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="gunicorn worker processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application (gunicorn)."""
+    _serve(host, port, workers)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    from lookbook.server import run
+
+    try:
+        run(host, port, workers)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-serve", is_flag=True, help="Build the demo catalog, then exit.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create a demo catalog with lookbooks, fit the model, and serve it."""
+    from lookbook.demo.build import build_demo
+
+    settings = _settings()
+    db = _database(settings)
+    _ensure_schema(db)
+    summary = build_demo(db, settings, echo=click.echo)
+    click.echo(json.dumps(summary["counts"]))
+    if no_serve:
+        return
+    click.echo("")
+    click.echo(f"Lookbook demo is running at http://{host}:{port}/")
+    click.echo(f"  try: curl 'http://{host}:{port}/api/v1/items?kind=bag&size=micro'")
+    click.echo(f"  sign in at http://{host}:{port}/login as {summary['user']} "
+               f"with password {summary['password']}")
+    click.echo(f"  secret API key for writes: {summary['key']}")
+    click.echo("Press Ctrl+C to stop.")
+    os.environ.setdefault("LOOKBOOK_INSTANCE", str(settings.instance))
+    _serve(host, port, 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

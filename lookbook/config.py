@@ -1,0 +1,96 @@
+"""Settings from ``LOOKBOOK_*`` environment variables, with an embedded default.
+
+With nothing set, Lookbook keeps everything in an instance folder: a SQLite database,
+uploaded media and a generated secret key.  Production (``LOOKBOOK_ENV=production``,
+or any non-SQLite ``LOOKBOOK_DATABASE_URL``) must be given ``LOOKBOOK_SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable service."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service needs to know about where it runs."""
+
+    instance: Path = DEFAULT_INSTANCE
+    database_url: str = ""
+    secret_key: str = ""
+    models_dir: Path = DEFAULT_MODELS
+    media_dir: Path = Path()
+    redis_url: str = ""
+    env: str = "development"
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_per_page: int = 100
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        """Tell whether this is a production deployment (a real database or said so)."""
+        return self.env == "production" or not self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read settings from the environment, filling the embedded defaults."""
+        env = os.environ if environ is None else environ
+        instance = Path(env.get("LOOKBOOK_INSTANCE") or DEFAULT_INSTANCE).resolve()
+        settings = cls(
+            instance=instance,
+            database_url=env.get("LOOKBOOK_DATABASE_URL", ""),
+            secret_key=env.get("LOOKBOOK_SECRET_KEY", ""),
+            models_dir=Path(env.get("LOOKBOOK_MODELS_DIR") or DEFAULT_MODELS).resolve(),
+            media_dir=Path(env.get("LOOKBOOK_MEDIA_DIR") or instance / "media").resolve(),
+            redis_url=env.get("LOOKBOOK_REDIS_URL", ""),
+            env=env.get("LOOKBOOK_ENV", "development"),
+        )
+        return settings.with_defaults()
+
+    def override(self, values: Mapping[str, Any]) -> Settings:
+        """Return a copy with some fields replaced (unknown keys go to ``extra``)."""
+        names = {f.name for f in fields(self)}
+        known = {k: v for k, v in values.items() if k in names}
+        extra = {**self.extra, **{k: v for k, v in values.items() if k not in names}}
+        for key in ("instance", "models_dir", "media_dir"):
+            if key in known:
+                known[key] = Path(known[key])
+        updated = replace(self, **known, extra=extra)
+        if "instance" in known and "media_dir" not in known:
+            updated = replace(updated, media_dir=updated.instance / "media")
+        return updated.with_defaults()
+
+    def with_defaults(self) -> Settings:
+        """Fill the database URL from the instance folder when none is given."""
+        if not self.database_url:
+            return replace(self, database_url=f"sqlite:///{self.instance / 'lookbook.db'}")
+        return self
+
+    def resolve_secret_key(self) -> str:
+        """Return the secret key; generate and keep one in the instance in development."""
+        if self.secret_key:
+            return self.secret_key
+        if self.production:
+            raise ConfigError(
+                "LOOKBOOK_SECRET_KEY must be set in production "
+                "(generate one with: python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        path = self.instance / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.instance.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key

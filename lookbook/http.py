@@ -1,0 +1,103 @@
+"""Cross-cutting HTTP behaviour: request ids, security headers, caching, errors."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+
+from flask import Flask, Response, current_app, g, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from lookbook.api.problems import ApiProblem, problem_response
+
+log = logging.getLogger("lookbook")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+API_PREFIXES = ("/api/", "/oembed", "/health")
+
+
+def wants_problem() -> bool:
+    """Tell whether this request should get problem+json rather than an HTML page."""
+    return request.path.startswith(API_PREFIXES)
+
+
+def init_app(app: Flask) -> None:
+    """Install request ids, headers, conditional GETs and error handlers."""
+    app.before_request(_assign_request_id)
+    app.after_request(_finish_response)
+    app.register_error_handler(ApiProblem, lambda exc: exc.response())
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(DBAPIError, _database_unavailable)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _assign_request_id() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def _finish_response(resp: Response) -> Response:
+    resp.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    resp.headers.setdefault("Content-Security-Policy", CSP)
+    if request.is_secure:
+        resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    view = request.url_rule and current_app.view_functions.get(request.url_rule.endpoint)
+    if view is not None and getattr(view, "writes", False):
+        for header in [h for h in resp.headers.keys() if h.lower().startswith("access-control-")]:  # noqa: SIM118
+            del resp.headers[header]
+    if (
+        request.method in ("GET", "HEAD")
+        and resp.status_code == 200
+        and resp.mimetype == "application/json"
+        and not resp.direct_passthrough
+    ):
+        resp.headers.setdefault("Cache-Control", "public, max-age=60")
+        resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32], weak=True)
+        resp.make_conditional(request)
+    return resp
+
+
+def _http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    headers = {}
+    valid = getattr(exc, "valid_methods", None)
+    if status == 405 and valid:
+        headers["Allow"] = ", ".join(valid)
+    if status == 429 and getattr(exc, "retry_after", None):
+        headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+    if wants_problem():
+        detail = exc.description or exc.name
+        return problem_response(status, detail, title=exc.name, headers=headers)
+    page = render_template("error.html", status=status, title=exc.name, detail=exc.description)
+    resp = Response(page, status=status, mimetype="text/html")
+    for key, value in headers.items():
+        resp.headers[key] = value
+    return resp
+
+
+def _database_unavailable(exc: Exception) -> Response:
+    log.warning("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+    detail = "the catalog database is not reachable right now; try again shortly"
+    if wants_problem():
+        return problem_response(503, detail, title="Service unavailable",
+                                headers={"Retry-After": "5"})
+    page = render_template("error.html", status=503, title="Service unavailable", detail=detail)
+    return Response(page, status=503, mimetype="text/html", headers={"Retry-After": "5"})
+
+
+def _unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error (request %s)", g.get("request_id"))
+    detail = f"something went wrong on our side (request {g.get('request_id', '-')})"
+    if wants_problem():
+        return problem_response(500, detail, title="Internal server error")
+    page = render_template("error.html", status=500, title="Internal server error", detail=detail)
+    return Response(page, status=500, mimetype="text/html")

@@ -1,0 +1,127 @@
+"""Validate lookbooks as they arrive in a JSON import (DESIGN §4.2)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lookbook.catalog.records import Problem, RowInvalid, normalise_sku
+from lookbook.styling import vocab
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_LOOKS = 200
+MAX_NOTE = 2000
+
+
+@dataclass
+class LookRecord:
+    """One look: skus of the outfit, the bag and the optional bundle."""
+
+    outfit: str
+    bag: str
+    bundle: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class LookbookRecord:
+    """A validated lookbook, its looks still addressed by sku."""
+
+    slug: str
+    title: str
+    description: str = ""
+    season: str | None = None
+    published: bool = False
+    looks: list[LookRecord] = field(default_factory=list)
+
+
+def _text(raw: Mapping[str, Any], name: str, problems: list[Problem], limit: int) -> str:
+    value = raw.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems.append(Problem(name, "must be text"))
+        return ""
+    if len(value) > limit:
+        problems.append(Problem(name, f"at most {limit} characters allowed"))
+    return value.strip()
+
+
+def _look(index: int, raw: Any, problems: list[Problem]) -> LookRecord | None:
+    where = f"looks[{index}]"
+    if not isinstance(raw, Mapping):
+        problems.append(Problem(where, "must be an object with outfit, bag, bundle and note"))
+        return None
+    skus = {}
+    for name in ("outfit", "bag"):
+        value = raw.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(Problem(f"{where}.{name}", "is required (a sku)"))
+        else:
+            skus[name] = normalise_sku(value)
+    bundle_raw = raw.get("bundle") or []
+    bundle: list[str] = []
+    if not isinstance(bundle_raw, list) or not all(isinstance(s, str) for s in bundle_raw):
+        problems.append(Problem(f"{where}.bundle", "must be a list of skus [accent, functional]"))
+    elif bundle_raw and len(bundle_raw) != 2:
+        problems.append(Problem(f"{where}.bundle", "needs exactly two skus: accent, functional"))
+    else:
+        bundle = [normalise_sku(s) for s in bundle_raw]
+    note = _text(raw, "note", problems, MAX_NOTE)
+    if len(skus) < 2:
+        return None
+    return LookRecord(outfit=skus["outfit"], bag=skus["bag"], bundle=bundle, note=note)
+
+
+def parse_lookbook(raw: Any) -> LookbookRecord:
+    """Validate one lookbook object or raise RowInvalid naming every problem."""
+    if not isinstance(raw, Mapping):
+        raise RowInvalid([Problem("lookbook", "must be an object")])
+    problems: list[Problem] = []
+    slug = raw.get("slug")
+    if not isinstance(slug, str) or not SLUG_RE.match(slug) or len(slug) > 80:
+        problems.append(Problem("slug", "use lowercase letters, digits and single hyphens (max 80)"))
+    title = _text(raw, "title", problems, 200)
+    if not title:
+        problems.append(Problem("title", "is required"))
+    description = _text(raw, "description", problems, 5000)
+    season = raw.get("season")
+    if season is not None and season not in vocab.SEASONS:
+        problems.append(Problem("season", f"expected one of: {', '.join(vocab.SEASONS)}"))
+    published = raw.get("published", False)
+    if not isinstance(published, bool):
+        problems.append(Problem("published", "must be true or false"))
+    looks_raw = raw.get("looks") or []
+    looks: list[LookRecord] = []
+    if not isinstance(looks_raw, list):
+        problems.append(Problem("looks", "must be a list"))
+    elif len(looks_raw) > MAX_LOOKS:
+        problems.append(Problem("looks", f"at most {MAX_LOOKS} looks per lookbook"))
+    else:
+        for i, look_raw in enumerate(looks_raw):
+            look = _look(i, look_raw, problems)
+            if look:
+                looks.append(look)
+    if problems:
+        raise RowInvalid(problems)
+    return LookbookRecord(
+        slug=slug, title=title, description=description, season=season,
+        published=published, looks=looks,
+    )
+
+
+def check_references(record: LookbookRecord, kinds: Mapping[str, str]) -> list[Problem]:
+    """Return problems for looks whose skus are missing or of the wrong kind."""
+    problems = []
+    for i, look in enumerate(record.looks):
+        wanted = [("outfit", look.outfit, "outfit"), ("bag", look.bag, "bag")]
+        wanted += [(f"bundle[{j}]", sku, "bag") for j, sku in enumerate(look.bundle)]
+        for name, sku, kind in wanted:
+            found = kinds.get(sku)
+            if found is None:
+                problems.append(Problem(f"looks[{i}].{name}", f"unknown sku {sku!r}"))
+            elif found != kind:
+                problems.append(Problem(f"looks[{i}].{name}", f"{sku!r} is a {found}, not a {kind}"))
+    return problems

@@ -1,0 +1,19 @@
+"""Every mapped model, imported once so the metadata (and Alembic) sees them all."""
+
+from lookbook.auth.models import ApiKey, User
+from lookbook.catalog import revision as _revision  # noqa: F401  (registers the hook)
+from lookbook.catalog.models import (
+    CatalogState,
+    CurationRule,
+    Item,
+    ItemColour,
+    ItemImage,
+    ItemTag,
+)
+from lookbook.db import Base
+from lookbook.lookbooks.models import Look, Lookbook, LookBundleItem
+
+__all__ = [
+    "ApiKey", "Base", "CatalogState", "CurationRule", "Item", "ItemColour", "ItemImage",
+    "ItemTag", "Look", "LookBundleItem", "Lookbook", "User",
+]
