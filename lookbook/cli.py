@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -19,16 +20,19 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
-def _database(settings: Settings) -> Database:
-    if settings.database_url.startswith("sqlite"):
-        settings.instance.mkdir(parents=True, exist_ok=True)
-    return Database(settings.database_url)
-
-
-def _ensure_schema(db: Database) -> None:
+@contextlib.contextmanager
+def open_database(settings: Settings) -> Iterator[Database]:
+    """Open the configured database with its schema current; close it afterwards."""
     from lookbook.schema import upgrade
 
-    upgrade(db.engine)
+    if settings.database_url.startswith("sqlite"):
+        settings.instance.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    try:
+        upgrade(db.engine)
+        yield db
+    finally:
+        db.dispose()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,9 +45,8 @@ def main() -> None:
 def init() -> None:
     """Create or upgrade the database schema."""
     settings = _settings()
-    db = _database(settings)
-    _ensure_schema(db)
-    click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    with open_database(settings) as db:
+        click.echo(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
 @main.command("import")
@@ -54,41 +57,40 @@ def import_cmd(path: Path, dry_run: bool) -> None:
     from lookbook.catalog.importer import ImportFileError, import_rows, read_file
 
     settings = _settings()
-    db = _database(settings)
-    _ensure_schema(db)
-    try:
-        rows, books = read_file(path)
-    except ImportFileError as exc:
-        raise click.ClickException(str(exc)) from None
-    images = _image_attacher(settings)
-    bar = tqdm(total=len(rows) * (1 if dry_run else 2), unit="row", desc="import",
-               disable=len(rows) < 2000, file=sys.stderr)
-    with db.write() as session:
-        report = import_rows(session, rows, books, dry_run=dry_run, base_dir=path.parent.resolve(),
-                             images=images, progress=bar.update)
+    with open_database(settings) as db:
+        try:
+            rows, books = read_file(path)
+        except ImportFileError as exc:
+            raise click.ClickException(str(exc)) from None
+        images = _image_attacher(settings)
+        bar = tqdm(total=len(rows) * (1 if dry_run else 2), unit="row", desc="import",
+                   disable=len(rows) < 2000, file=sys.stderr)
+        with db.write() as session:
+            report = import_rows(session, rows, books, dry_run=dry_run, base_dir=path.parent.resolve(),
+                                 images=images, progress=bar.update)
+            if not report.ok:
+                session.rollback()
+        bar.close()
+        for warning in report.warnings[:50]:
+            click.echo(f"warning: {warning}", err=True)
+        if len(report.warnings) > 50:
+            click.echo(f"... and {len(report.warnings) - 50} more warnings", err=True)
         if not report.ok:
-            session.rollback()
-    bar.close()
-    for warning in report.warnings[:50]:
-        click.echo(f"warning: {warning}", err=True)
-    if len(report.warnings) > 50:
-        click.echo(f"... and {len(report.warnings) - 50} more warnings", err=True)
-    if not report.ok:
-        for error in report.errors[:200]:
-            click.echo(f"error: {error}", err=True)
-        if len(report.errors) > 200:
-            click.echo(f"... and {len(report.errors) - 200} more errors", err=True)
-        click.echo(f"{len(report.errors)} problem(s) in {path.name}; nothing was imported.", err=True)
-        sys.exit(1)
-    if dry_run:
-        click.echo(f"dry run: {report.rows} item(s) and {report.lookbooks} lookbook(s) are valid; "
-                   "nothing was written.")
-        return
-    click.echo(
-        f"imported {report.rows} item(s): {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged; lookbooks: {report.lookbooks_created} created, "
-        f"{report.lookbooks_updated} updated; images: {report.images}."
-    )
+            for error in report.errors[:200]:
+                click.echo(f"error: {error}", err=True)
+            if len(report.errors) > 200:
+                click.echo(f"... and {len(report.errors) - 200} more errors", err=True)
+            click.echo(f"{len(report.errors)} problem(s) in {path.name}; nothing was imported.", err=True)
+            sys.exit(1)
+        if dry_run:
+            click.echo(f"dry run: {report.rows} item(s) and {report.lookbooks} lookbook(s) are valid; "
+                       "nothing was written.")
+            return
+        click.echo(
+            f"imported {report.rows} item(s): {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged; lookbooks: {report.lookbooks_created} created, "
+            f"{report.lookbooks_updated} updated; images: {report.images}."
+        )
 
 
 def _image_attacher(settings: Settings):
@@ -109,16 +111,15 @@ def export_cmd(path: Path) -> None:
     from lookbook.catalog.exporter import export_file
 
     settings = _settings()
-    db = _database(settings)
-    _ensure_schema(db)
-    with db.session() as session:
-        try:
-            count = export_file(session, path)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
-        except OSError as exc:
-            raise click.ClickException(f"{path}: cannot be written ({exc.strerror})") from None
-    click.echo(f"exported {count} item(s) to {path}")
+    with open_database(settings) as db:
+        with db.session() as session:
+            try:
+                count = export_file(session, path)
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from None
+            except OSError as exc:
+                raise click.ClickException(f"{path}: cannot be written ({exc.strerror})") from None
+        click.echo(f"exported {count} item(s) to {path}")
 
 
 @main.command("create-user")
@@ -134,14 +135,13 @@ def create_user_cmd(email: str, role: str, password_stdin: bool) -> None:
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     settings = _settings()
-    db = _database(settings)
-    _ensure_schema(db)
-    try:
-        with db.write() as session:
-            user = create_user(session, email, password, role)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"created {user.role} {user.email}")
+    with open_database(settings) as db:
+        try:
+            with db.write() as session:
+                user = create_user(session, email, password, role)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"created {user.role} {user.email}")
 
 
 @main.command("create-key")
@@ -152,16 +152,15 @@ def create_key_cmd(name: str, secret: bool) -> None:
     from lookbook.auth.keys import create_key
 
     settings = _settings()
-    db = _database(settings)
-    _ensure_schema(db)
-    try:
-        with db.write() as session:
-            _row, plaintext = create_key(session, name, secret=secret)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    kind = "secret (read and write)" if secret else "publishable (read-only)"
-    click.echo(f"created {kind} key {name!r}; store it now, it is not shown again:")
-    click.echo(plaintext)
+    with open_database(settings) as db:
+        try:
+            with db.write() as session:
+                _row, plaintext = create_key(session, name, secret=secret)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        kind = "secret (read and write)" if secret else "publishable (read-only)"
+        click.echo(f"created {kind} key {name!r}; store it now, it is not shown again:")
+        click.echo(plaintext)
 
 
 @main.command()
@@ -192,22 +191,18 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from lookbook.demo.build import build_demo
 
     settings = _settings()
-    db = _database(settings)
-    _ensure_schema(db)
-    summary = build_demo(db, settings, echo=click.echo)
+    with open_database(settings) as db:
+        summary = build_demo(db, settings, echo=click.echo)
     click.echo(json.dumps(summary["counts"]))
     if no_serve:
         return
     click.echo("")
     click.echo(f"Lookbook demo is running at http://{host}:{port}/")
     click.echo(f"  try: curl 'http://{host}:{port}/api/v1/items?kind=bag&size=micro'")
-    click.echo(f"  sign in at http://{host}:{port}/login as {summary['user']} "
-               f"with password {summary['password']}")
+    click.echo(f"  staff account: {summary['user']} / password {summary['password']}")
     click.echo(f"  secret API key for writes: {summary['key']}")
     click.echo("Press Ctrl+C to stop.")
-    os.environ.setdefault("LOOKBOOK_INSTANCE", str(settings.instance))
     _serve(host, port, 1)
-
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -57,6 +57,8 @@ def db(_template: str, tmp_path: Path) -> Iterator[Database]:
         tables = ", ".join(f'"{t.name}"' for t in reversed(Base.metadata.sorted_tables))
         with database.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            conn.execute(text("INSERT INTO catalog_state (id, revision, updated_at) "
+                              "VALUES (1, :rev, now())"), {"rev": str(uuid.uuid4())})
     else:
         path = tmp_path / "lookbook.db"
         shutil.copy(_template, path)

@@ -17,4 +17,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     # Reads are public; write views strip these headers again (see lookbook.http).
     CORS(app, resources={rf"{API_PREFIX}/.*": {"origins": "*"}, r"/oembed": {"origins": "*"}},
-         supports_credentials=False, expose_headers=["X-Request-ID", "ETag"])
+         supports_credentials=False, send_wildcard=True,
+         expose_headers=["X-Request-ID", "ETag"])

@@ -171,8 +171,8 @@ def read_json(data: bytes) -> tuple[list[RawRow], list[RawRow]]:
     if isinstance(doc, list):
         items = doc
     elif isinstance(doc, dict) and ("items" in doc or "lookbooks" in doc):
-        items = doc.get("items") or []
-        books = doc.get("lookbooks") or []
+        items = doc.get("items", [])
+        books = doc.get("lookbooks", [])
         if not isinstance(items, list) or not isinstance(books, list):
             raise ImportFileError('"items" and "lookbooks" must be lists')
     else:

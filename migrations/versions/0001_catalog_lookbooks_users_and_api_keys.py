@@ -9,6 +9,9 @@ Prices and widths are stored as integer hundredths (see lookbook.db.Hundredths).
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,12 +35,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key_hash')
     )
-    op.create_table('catalog_state',
+    state = op.create_table('catalog_state',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('revision', sa.String(length=36), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    # One row, created with the schema, so every installation has its own revision
+    # from the start and readers never race to create it.
+    op.bulk_insert(state, [{"id": 1, "revision": str(uuid.uuid4()),
+                            "updated_at": dt.datetime.now(dt.UTC)}])
     op.create_table('items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sku', sa.String(length=64), nullable=False),

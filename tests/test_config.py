@@ -1,0 +1,51 @@
+"""Settings: embedded defaults, production strictness, SQLite tuning."""
+
+import pytest
+from sqlalchemy import text
+
+from lookbook.config import ConfigError, Settings
+from lookbook.db import Database
+
+
+def test_embedded_default_is_sqlite_in_the_instance_folder(tmp_path):
+    settings = Settings.from_env({"LOOKBOOK_INSTANCE": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'lookbook.db'}"
+    assert settings.media_dir == tmp_path / "media"
+    assert not settings.production
+
+
+def test_embedded_secret_key_is_generated_once_and_kept(tmp_path):
+    settings = Settings.from_env({"LOOKBOOK_INSTANCE": str(tmp_path)})
+    key = settings.resolve_secret_key()
+    assert len(key) == 64
+    assert settings.resolve_secret_key() == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("env", [
+    {"LOOKBOOK_ENV": "production"},
+    {"LOOKBOOK_DATABASE_URL": "postgresql+psycopg://db/lookbook"},
+])
+def test_production_without_a_secret_key_refuses_to_start(tmp_path, env):
+    settings = Settings.from_env({"LOOKBOOK_INSTANCE": str(tmp_path), **env})
+    with pytest.raises(ConfigError, match="LOOKBOOK_SECRET_KEY"):
+        settings.resolve_secret_key()
+
+
+def test_create_app_fails_without_a_secret_in_production(tmp_path, monkeypatch):
+    from lookbook import create_app
+
+    monkeypatch.setenv("LOOKBOOK_ENV", "production")
+    monkeypatch.setenv("LOOKBOOK_INSTANCE", str(tmp_path))
+    monkeypatch.delenv("LOOKBOOK_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    db.dispose()

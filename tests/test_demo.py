@@ -1,0 +1,46 @@
+"""The demo catalog covers the vocabulary, is deterministic, and builds end to end."""
+
+from lookbook.catalog.records import parse_item
+from lookbook.demo.catalog import generate, public_fields
+from lookbook.styling import vocab
+
+
+def _records():
+    return [parse_item(public_fields(raw))[0] for raw in generate()["items"]]
+
+
+def test_demo_catalog_is_deterministic():
+    assert generate() == generate()
+
+
+def test_demo_catalog_covers_every_occasion_size_family_season_and_tier():
+    records = _records()
+    bags = [r for r in records if r.kind == "bag"]
+    assert len(bags) >= 120 and len(records) - len(bags) >= 40
+    assert {o for r in records for o in r.occasions} == set(vocab.OCCASIONS)
+    assert {r.size for r in bags} == set(vocab.SIZES)
+    assert {r.material_family for r in records} >= set(vocab.MATERIAL_FAMILIES) - {"other"}
+    assert {s for r in records for s in r.seasons} == set(vocab.SEASONS)
+    assert {r.tier for r in records} == set(vocab.TIERS)
+
+
+def test_demo_lookbooks_follow_the_styling_rules():
+    doc = generate()
+    items = {i["sku"]: i for i in doc["items"]}
+    assert len(doc["lookbooks"]) == 3
+    evening = next(b for b in doc["lookbooks"] if b["slug"] == "after-dark-micro-bags")
+    for look in evening["looks"]:
+        bag = items[look["bag"]]
+        assert float(bag["width_cm"]) < 20
+        assert {"metallic", "embellished"} & set(bag["styles"])
+
+
+def test_lookbook_demo_builds_a_catalog_that_the_api_serves(run_cli, app, client):
+    result = run_cli("demo", "--no-serve")
+    assert result.exit_code == 0, result.output
+    assert '"lookbooks": 3' in result.output
+    bags = client.get("/api/v1/items?kind=bag&size=micro").json
+    assert bags["total"] > 10
+    assert client.get("/api/v1/items?kind=outfit").json["total"] >= 40
+    again = run_cli("demo", "--no-serve")
+    assert "0 created, 0 updated" in again.output
