@@ -1,0 +1,196 @@
+"""Item features from a fitted scikit-learn ColumnTransformer, colour in CIELAB/LCh.
+
+Every item (outfit or bag) becomes one float32 row in a shared feature space whose
+columns are named ``"block:value"``, the names the styling rules weigh.  Categorical
+blocks are one-hot (``OneHotEncoder``) or mean-normalised multi-hot, so each block of a
+row sums to at most 1 and a target profile's score stays bounded; colour is encoded
+from the primary colour's LCh (hue bins, lightness bins, pastel/bold/neutral/metallic)
+plus its scaled CIELAB coordinates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.compose import ColumnTransformer
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.utils.validation import check_is_fitted
+
+from lookbook.catalog.records import ItemRecord
+from lookbook.styling import harmony
+from lookbook.styling.rules import FEATURE_BLOCKS
+
+# Input columns, in the order rows are built.
+COLUMNS = ("occasions", "styles", "family", "silhouette", "size", "seasons", "tier", "flags", "colours")
+MULTI = ("occasions", "styles", "seasons")
+SINGLE = ("family", "silhouette", "size", "tier")
+LAB_NAMES = ("L", "a", "b")
+# Blocks whose row values form a convex combination (sum <= 1): a score's bound over such
+# a block is its largest weight.  Other columns count independently.
+CONVEX_GROUPS = (*MULTI, *SINGLE, "colour:hue", "colour:light")
+
+
+class MultiHotEncoder(TransformerMixin, BaseEstimator):
+    """Encode a column of value lists as multi-hot rows, optionally mean-normalised."""
+
+    def __init__(self, categories: Sequence[str] = (), normalise: bool = True) -> None:
+        self.categories = categories
+        self.normalise = normalise
+
+    def fit(self, X, y=None):  # noqa: N803 - scikit-learn's argument name
+        """Learn the categories (the given vocabulary, in its order)."""
+        self.categories_ = list(self.categories)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X):  # noqa: N803
+        check_is_fitted(self, "categories_")
+        index = {c: i for i, c in enumerate(self.categories_)}
+        column = np.asarray(X, dtype=object).reshape(len(X), -1)[:, 0]
+        out = np.zeros((len(column), len(self.categories_)), dtype=np.float32)
+        for row, values in enumerate(column):
+            hits = [index[v] for v in (values or ()) if v in index]
+            if hits:
+                out[row, hits] = 1.0 / len(hits) if self.normalise else 1.0
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "categories_")
+        return np.array(self.categories_, dtype=object)
+
+
+class PaletteEncoder(TransformerMixin, BaseEstimator):
+    """Encode an ordered palette by its primary colour in LCh and CIELAB."""
+
+    def fit(self, X, y=None):  # noqa: N803
+        """Record the output columns; there is nothing to learn from data."""
+        self.feature_names_ = [*FEATURE_BLOCKS["colour"], *(f"lab_{n}" for n in LAB_NAMES)]
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X):  # noqa: N803
+        check_is_fitted(self, "feature_names_")
+        column = np.asarray(X, dtype=object).reshape(len(X), -1)[:, 0]
+        width = len(self.feature_names_)
+        out = np.zeros((len(column), width), dtype=np.float32)
+        cache: dict[tuple, np.ndarray] = {}
+        for row, colours in enumerate(column):
+            key = tuple(tuple(c) for c in (colours or ()))
+            if key not in cache:
+                cache[key] = self._encode(key)
+            out[row] = cache[key]
+        return out
+
+    def _encode(self, colours: tuple[tuple[str, str], ...]) -> np.ndarray:
+        vec = np.zeros(len(self.feature_names_), dtype=np.float32)
+        if not colours:
+            return vec
+        pal = harmony.palette(colours)
+        feats = harmony.colour_features(pal[0])
+        # A metallic trim anywhere in the palette reads as metallic.
+        feats["metallic"] = max(feats["metallic"], 0.5 * any(c.metallic for c in pal[1:]))
+        lab = pal[0].lab
+        feats.update(lab_L=lab[0] / 100.0, lab_a=lab[1] / 100.0, lab_b=lab[2] / 100.0)
+        for i, name in enumerate(self.feature_names_):
+            vec[i] = feats[name]
+        return vec
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "feature_names_")
+        return np.array(self.feature_names_, dtype=object)
+
+
+def _single(block: str) -> OneHotEncoder:
+    return OneHotEncoder(categories=[list(FEATURE_BLOCKS[block])], handle_unknown="ignore",
+                         sparse_output=False, dtype=np.float32)
+
+
+def build_transformer() -> ColumnTransformer:
+    """Return the (unfitted) feature transformer over :data:`COLUMNS`."""
+    idx = {name: i for i, name in enumerate(COLUMNS)}
+    parts = [(b, MultiHotEncoder(FEATURE_BLOCKS[b]), [idx[b]]) for b in MULTI]
+    parts += [(b, _single(b), [idx[b]]) for b in SINGLE]
+    parts.append(("flags", MultiHotEncoder(FEATURE_BLOCKS["flags"], normalise=False), [idx["flags"]]))
+    parts.append(("colour", PaletteEncoder(), [idx["colours"]]))
+    return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0, n_jobs=None)
+
+
+def rows(records: Sequence[ItemRecord]) -> np.ndarray:
+    """Return records as the transformer's object-array input."""
+    out = np.empty((len(records), len(COLUMNS)), dtype=object)
+    for i, r in enumerate(records):
+        flags = [f for f, on in (("limited_edition", r.limited_edition),
+                                 ("detachable_strap", r.detachable_strap)) if on]
+        out[i] = (
+            r.occasions, r.styles, r.material_family or "none", r.silhouette or "none",
+            r.size or "none", r.seasons, r.tier or "none", flags,
+            [tuple(c) for c in r.colours],
+        )
+    return out
+
+
+def fitted_transformer() -> ColumnTransformer:
+    """Return the transformer fitted on one placeholder row.
+
+    Every encoder's categories come from the vocabularies, not from data, so this fit
+    is complete and identical on every machine; artifacts therefore store the feature
+    names and rebuild the transformer instead of unpickling it.
+    """
+    probe = ItemRecord(sku="probe", kind="outfit", name="probe", price=0, currency="EUR",  # type: ignore[arg-type]
+                       colours=[("black", "#1a1a1a")])
+    return build_transformer().fit(rows([probe]))
+
+
+@dataclass(frozen=True)
+class FeatureSpace:
+    """The named columns of the feature matrix and how they group."""
+
+    names: tuple[str, ...]
+
+    @classmethod
+    def from_transformer(cls, transformer: ColumnTransformer) -> FeatureSpace:
+        """Name columns "block:value" from a fitted transformer's output names."""
+        names = []
+        for raw in transformer.get_feature_names_out():
+            block, _, value = str(raw).partition("__")
+            if block in SINGLE:  # OneHotEncoder names its outputs "x0_value"
+                value = value.partition("_")[2]
+            names.append(f"{block}:{value}")
+        return cls(tuple(names))
+
+    def index(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.names)}
+
+    def vector(self, weights: dict[str, float]) -> np.ndarray:
+        """Return a dense float32 vector from named weights (unknown names ignored)."""
+        idx = self.index()
+        vec = np.zeros(len(self.names), dtype=np.float32)
+        for key, w in weights.items():
+            j = idx.get(key)
+            if j is not None:
+                vec[j] += w
+        return vec
+
+    def groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return (group id per column, convex flag per group) for score bounds."""
+        labels: list[str] = []
+        for n in self.names:
+            block, _, value = n.partition(":")
+            if block == "colour":
+                group = "colour:hue" if value.startswith("hue") else (
+                    "colour:light" if value in harmony.LIGHT_NAMES else n)
+            else:
+                group = block if block in CONVEX_GROUPS else n
+            labels.append(group)
+        order = list(dict.fromkeys(labels))
+        ids = np.array([order.index(g) for g in labels])
+        convex = np.array([g in CONVEX_GROUPS for g in order])
+        return ids, convex
+
+    def block_weights(self, weights: dict[str, float]) -> np.ndarray:
+        """Return one weight per column from weights per block (or per column name)."""
+        return np.array([weights.get(n, weights.get(n.partition(":")[0], 0.0)) for n in self.names],
+                        dtype=np.float32)
