@@ -4,7 +4,10 @@ Catalog photos are shot on a plain studio backdrop (white, off-white, light grey
 with a soft floor shadow.  The backdrop is modelled from the picture's border; the
 background is whatever is close to that colour (or a darker neutral shadow of it)
 *and* connected to the border, so a white bag with an edge on a white backdrop keeps
-its inside.  Transparent pixels, when the picture has them, are background outright.
+its inside.  Backdrop-coloured holes (the space inside a handle or a chain loop) are
+background too, unless what is left of the product is only thin lines (an edge, a
+strap): then the "hole" was the body of a bag the colour of its backdrop.
+Transparent pixels, when the picture has them, are background outright.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ SHADOW_MAX_DARKER = 10.0  # L* a floor shadow may lose against the backdrop
 SHADOW_MAX_TINT = 4.0  # a*/b* distance: shadows stay the backdrop's hue
 PLAIN_BORDER = 0.6  # share of border pixels near the backdrop colour for a "plain" backdrop
 MIN_PRODUCT = 0.005  # below this share of the picture there is no product to read
+SOLID_CORE = 0.2  # share of product pixels surviving a 2 px erosion for a solid body
 
 
 def _border(values: np.ndarray) -> np.ndarray:
@@ -55,7 +59,12 @@ def product_mask(lab: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray
     darker = -diff[..., 0]
     shadow = (darker > 0) & (darker < SHADOW_MAX_DARKER) \
         & (np.hypot(diff[..., 1], diff[..., 2]) < SHADOW_MAX_TINT)
-    product = ~_touching_border(near | shadow)
+    backdrop_like = near | shadow
+    outside = _touching_border(backdrop_like)
+    product = ~outside
+    solid = product & ~backdrop_like
+    if solid.sum() and ndimage.binary_erosion(solid, iterations=2).sum() >= SOLID_CORE * solid.sum():
+        product = solid  # a solid body remains: enclosed backdrop-coloured areas are holes
     if product.mean() < MIN_PRODUCT:
         # A product the colour of its backdrop and without edges: read the backdrop.
         return np.ones(lab.shape[:2], dtype=bool)

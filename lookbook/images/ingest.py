@@ -1,0 +1,50 @@
+"""The whole pipeline from uploaded bytes to stored-ready renditions and a palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lookbook.images.decode import open_image
+from lookbook.images.errors import FileTooLarge
+from lookbook.images.normalise import to_srgb
+from lookbook.images.palette import PaletteColour, read_palette
+from lookbook.images.render import WIDTHS, Rendition, digest, largest, renditions
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the same cap as an HTTP upload (MAX_CONTENT_LENGTH)
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    """A picture ready to store: its content hash, size, encoded sizes and palette."""
+
+    digest: str
+    width: int
+    height: int
+    renditions: list[Rendition]
+    palette: list[PaletteColour]
+
+
+def check_bytes(data: bytes) -> None:
+    """Raise ImageRejected unless the bytes are a picture we accept (decodes it fully)."""
+    check_size(len(data))
+    open_image(data, (WIDTHS[-1], WIDTHS[-1]))
+
+
+def process(data: bytes) -> ProcessedImage:
+    """Validate, orient, normalise, re-encode and read the palette of uploaded bytes."""
+    check_size(len(data))
+    # The draft box covers the largest rendition whatever the EXIF orientation.
+    im = to_srgb(open_image(data, (WIDTHS[-1], WIDTHS[-1])))
+    top = largest(im)
+    encoded = renditions(top)
+    smallest = min(encoded, key=lambda r: r.width)
+    palette_source = top if smallest.width == top.width else top.resize(
+        (smallest.width, smallest.height))
+    return ProcessedImage(digest(top), top.width, top.height, encoded, read_palette(palette_source))
+
+
+def check_size(n_bytes: int) -> None:
+    """Refuse a file with more bytes than an upload may have."""
+    if n_bytes > MAX_FILE_BYTES:
+        raise FileTooLarge(f"the file has {n_bytes / 1e6:.1f} MB; at most "
+                           f"{MAX_FILE_BYTES // (1024 * 1024)} MB are accepted")
