@@ -113,3 +113,67 @@ def encode(im: Image.Image, fmt: str, **params: Any) -> bytes:
     buf = io.BytesIO()
     im.save(buf, fmt, **params)
     return buf.getvalue()
+
+
+# --- odd and hostile files -------------------------------------------------------------
+
+
+def photo(size: tuple[int, int] = (200, 160), colour: tuple[int, int, int] = (200, 40, 60),
+          mode: str = "RGB") -> Image.Image:
+    """Return a plain picture with a white top-left quadrant (to check orientation)."""
+    im = Image.new("RGB", size, colour)
+    im.paste((255, 255, 255), (0, 0, size[0] // 2, size[1] // 2))
+    return im.convert(mode) if mode != "RGB" else im
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """Return a tiny PNG that declares a huge size (a pixel flood / decompression bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\0" * 1024)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def animated_gif(frames: int, colours: list[tuple[int, int, int]]) -> bytes:
+    """Return an animated GIF whose frames cycle through ``colours`` (frame 0 first)."""
+    imgs = [Image.new("RGB", (32, 32), colours[i % len(colours)]) for i in range(frames)]
+    return encode(imgs[0], "GIF", save_all=True, append_images=imgs[1:], duration=20, loop=0)
+
+
+def swapped_primaries_icc() -> bytes:
+    """Return an ICC v2 RGB profile whose red and green primaries are swapped.
+
+    Pixels tagged with it that say (255, 0, 0) mean green: a converter that honours
+    the profile turns them green, one that ignores it leaves them red.
+    """
+    import struct
+
+    def s15(v: float) -> bytes:
+        return struct.pack(">i", round(v * 65536))
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ \0\0\0\0" + s15(x) + s15(y) + s15(z)
+
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, int(2.2 * 256)) + b"\0\0"
+    text = b"swapped\0"
+    desc = (b"desc\0\0\0\0" + struct.pack(">I", len(text)) + text + b"\0" * 8 + b"\0\0\0" + b"\0" * 67)
+    red, green, blue = (0.3851, 0.7169, 0.0971), (0.4361, 0.2225, 0.0139), (0.1431, 0.0606, 0.7141)
+    tags = [(b"desc", desc), (b"wtpt", xyz(0.9642, 1.0, 0.8249)), (b"rXYZ", xyz(*red)),
+            (b"gXYZ", xyz(*green)), (b"bXYZ", xyz(*blue)), (b"rTRC", curve), (b"gTRC", curve),
+            (b"bTRC", curve)]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for sig, body in tags:
+        body += b"\0" * (-len(body) % 4)
+        table += sig + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = offset + len(data)
+    header = (struct.pack(">I", size) + b"\0" * 4 + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
+              + b"\0" * 12 + b"acsp" + b"\0" * 24 + struct.pack(">I", 0)
+              + s15(0.9642) + s15(1.0) + s15(0.8249) + b"\0" * 48)
+    return header + struct.pack(">I", len(tags)) + table + data

@@ -65,6 +65,9 @@ def open_image(data: bytes, draft_box: tuple[int, int] | None = None) -> Image.I
     if not data:
         raise ImageUnreadable("the file is empty")
     with warnings.catch_warnings():
+        # Pillow's UserWarnings (corrupt EXIF it skips, odd palettes) describe damage it
+        # worked around; the metadata is dropped anyway, so they are noise here.
+        warnings.simplefilter("ignore", UserWarning)
         # Pillow only warns between 1x and 2x its limit; for us a bomb is a bomb.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -93,7 +96,9 @@ def open_image(data: bytes, draft_box: tuple[int, int] | None = None) -> Image.I
 def _upright(im: Image.Image) -> Image.Image:
     """Apply the EXIF orientation; a malformed EXIF block is ignored, not fatal."""
     try:
-        upright = ImageOps.exif_transpose(im)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow warns about the corrupt EXIF it skips
+            upright = ImageOps.exif_transpose(im)
     except DECODE_ERRORS:
         return im
     return upright if upright is not None else im

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from lookbook.catalog.models import Item, ItemColour, ItemImage
 from lookbook.images.errors import ImageLimitReached, ImageUnreadable
 from lookbook.images.ingest import ProcessedImage, check_bytes, check_size, process
+
+__all__ = ["MAX_IMAGES_PER_ITEM", "PALETTE_MODES", "Attached", "ImageService", "process"]
 from lookbook.images.storage import Storage, make_key
 
 MAX_IMAGES_PER_ITEM = 12
@@ -59,13 +61,19 @@ class ImageService:
     # --- uploads ---------------------------------------------------------------------
 
     def ingest(self, session: Session, item: Item, data: bytes, palette_mode: str = "offer") -> Attached:
-        """Store a picture for an item and apply the palette rule; raise ImageRejected if refused.
+        """Process a picture and attach it (see ``attach_processed``)."""
+        return self.attach_processed(session, item, process(data), palette_mode)
 
-        Every refusal happens before anything is written.
+    def attach_processed(
+        self, session: Session, item: Item, processed: ProcessedImage, palette_mode: str = "offer"
+    ) -> Attached:
+        """Store a processed picture for an item and apply the palette rule.
+
+        Decoding happens before (``process``), outside the write transaction; the only
+        refusal left here (the photo cap) comes before anything is written.
         """
         if palette_mode not in PALETTE_MODES:
             raise ValueError(f"palette mode must be one of {PALETTE_MODES}")
-        processed = process(data)
         existing = next((im for im in item.images if im.digest == processed.digest), None)
         if existing is None and len(item.images) >= self.max_images:
             raise ImageLimitReached(f"item {item.sku} already has {len(item.images)} photos, "
@@ -74,11 +82,11 @@ class ImageService:
             image, created = self._store(item, processed), True
         else:
             image, created = existing, False
-        applied = palette_mode == "replace" or not item.colours
-        if applied and image.palette:
+        applied = bool(image.palette) and (palette_mode == "replace" or not item.colours)
+        if applied:
             _set_colours(session, item, image.palette)
         session.flush()
-        return Attached(image, created, list(image.palette), applied and bool(image.palette))
+        return Attached(image, created, list(image.palette), applied)
 
     def _store(self, item: Item, processed: ProcessedImage) -> ItemImage:
         variants = []
