@@ -9,6 +9,7 @@ vote of similar outfits, the hard-filter mask, argpartition and MMR on a short l
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -47,14 +48,17 @@ class Ranking:
     votes: dict[int, tuple[float, int]] = field(default_factory=dict)
     exhausted: bool = True  # every bag passing the filters is among the candidates
     traits: OutfitTraits | None = None
+    liked: dict[int, float] = field(default_factory=dict)  # likeness to curated bags
 
 
 class BagRecommender(BaseEstimator):
     """Pair outfits with bags; also outfits for a bag and bags like a bag."""
 
-    def __init__(self, curated_weight: float = 0.35, n_curated_neighbors: int = 5,
-                 min_curated_similarity: float = 0.6, diversity: float = 0.3) -> None:
+    def __init__(self, curated_weight: float = 0.35, curated_alike: float = 1.0,
+                 n_curated_neighbors: int = 5, min_curated_similarity: float = 0.6,
+                 diversity: float = 0.15) -> None:
         self.curated_weight = curated_weight
+        self.curated_alike = curated_alike
         self.n_curated_neighbors = n_curated_neighbors
         self.min_curated_similarity = min_curated_similarity
         self.diversity = diversity
@@ -79,6 +83,12 @@ class BagRecommender(BaseEstimator):
         self.look_bags_ = np.array([p[1] for p in pairs], dtype=np.int64)
         self.revision_ = catalog.revision
         self._finish()
+        self.similar_norms_ = (np.linalg.norm(self.bag_matrix_ * self.similar_weights_, axis=1)
+                               + 1e-9).astype(np.float32)
+        self.outfit_unit_ = self._outfit_vectors(self.outfit_matrix_)
+        bounds = [self._bounds(q) for q in self.outfit_profiles_]
+        self.outfit_bounds_ = np.array(bounds, dtype=np.float32).reshape(-1, 2)
+        self._fit_curated()
         return self
 
     def _encode(self, records: Sequence[ItemRecord]) -> np.ndarray:
@@ -87,25 +97,34 @@ class BagRecommender(BaseEstimator):
         return np.ascontiguousarray(self.transformer_.transform(rows(records)), dtype=np.float32)
 
     def _finish(self) -> None:
-        """Derive the query-time helpers from the learned arrays (also after loading)."""
+        """Derive the cheap query-time helpers from the learned arrays (also after loading)."""
         self.space_ = FeatureSpace(tuple(self.feature_names_))
         self.feature_index_ = self.space_.index()
         groups, convex = self.space_.groups()
         self.group_starts_ = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
         self.group_convex_ = convex
         self.similar_weights_ = self.space_.block_weights(SIMILAR_WEIGHTS)
-        weighted = self.bag_matrix_ * self.similar_weights_
-        self.similar_norms_ = np.linalg.norm(weighted, axis=1).astype(np.float32) + 1e-9
         self.outfit_weights_ = self.space_.block_weights(OUTFIT_WEIGHTS)
         self.bag_position_ = {s: i for i, s in enumerate(self.bags_.skus)}
         self.outfit_position_ = {s: i for i, s in enumerate(self.outfit_skus_)}
-        self.outfit_unit_ = self._outfit_vectors(self.outfit_matrix_)
+
+    def _fit_curated(self) -> None:
+        """Fit the curated votes from the look arrays (after fit, loading, or new looks)."""
         look_vectors = self.outfit_unit_[self.look_outfits_]
         self.curated_ = CuratedVotes(self.n_curated_neighbors, self.min_curated_similarity)
         self.curated_.fit(look_vectors, self.look_bags_)
         self.popularity_ = np.bincount(self.look_bags_, minlength=len(self.bags_.skus))
-        bounds = [self._bounds(q) for q in self.outfit_profiles_]
-        self.outfit_bounds_ = np.array(bounds, dtype=np.float32).reshape(-1, 2)
+
+    def with_looks(self, looks: Sequence[tuple[str, str]]) -> BagRecommender:
+        """Return a copy that learned only these curated looks (content shared, for evaluation)."""
+        check_is_fitted(self, "bag_matrix_")
+        other = copy.copy(self)
+        pairs = [(self.outfit_position_[o], self.bag_position_[b]) for o, b in looks
+                 if o in self.outfit_position_ and b in self.bag_position_]
+        other.look_outfits_ = np.array([p[0] for p in pairs], dtype=np.int64)
+        other.look_bags_ = np.array([p[1] for p in pairs], dtype=np.int64)
+        other._fit_curated()
+        return other
 
     def _outfit_vectors(self, matrix: np.ndarray) -> np.ndarray:
         return normalize(matrix * self.outfit_weights_).astype(np.float32)
@@ -151,15 +170,32 @@ class BagRecommender(BaseEstimator):
         q = sources.sum(axis=0)
         lo, hi = self._bounds(q)
         scale = (1.0 - self.curated_weight) / max(hi - lo, 1e-6)
-        scores = self.bag_matrix_ @ q
+        votes = self.curated_.votes(outfit_vector) if outfit_vector is not None else {}
+        liked = None
+        if votes:
+            # Bags like the ones curators chose for similar outfits: a second column in the
+            # same pass over the matrix (weighted cosine to the vote-weighted curated bags).
+            voted = np.fromiter(votes, dtype=np.int64)
+            weight = np.array([votes[int(b)][0] for b in voted], dtype=np.float32)
+            rows = self.bag_matrix_[voted] * self.similar_weights_ ** 2 / self.similar_norms_[voted, None]
+            r = (weight[:, None] * rows).sum(axis=0) / weight.sum()
+            both = self.bag_matrix_ @ np.stack([q, r], axis=1)
+            scores, liked = both[:, 0], both[:, 1] / self.similar_norms_
+            np.clip(liked, 0.0, 1.0, out=liked)
+        else:
+            scores = self.bag_matrix_ @ q
         scores -= lo
         scores *= scale
-        votes = self.curated_.votes(outfit_vector) if outfit_vector is not None else {}
-        for pos, (vote, _n) in votes.items():
-            scores[pos] += self.curated_weight * vote
+        if liked is not None:
+            scores += self.curated_weight * self.curated_alike * liked
+            direct = self.curated_weight * (1.0 - self.curated_alike)
+            for pos, (vote, _n) in votes.items():
+                scores[pos] += direct * vote
         ranking = self._top(scores, filters, limit + extra, limit)
         ranking.sources, ranking.source_matrix, ranking.scale = names, sources, scale
         ranking.votes, ranking.traits = votes, traits
+        if liked is not None:
+            ranking.liked = {int(p): float(liked[p]) for p in ranking.positions}
         return ranking
 
     def _top(self, scores: np.ndarray, filters: Filters, want: int, limit: int) -> Ranking:
@@ -183,6 +219,13 @@ class BagRecommender(BaseEstimator):
             order = mmr_order(cand_scores, vecs, 1.0 - self.diversity, min(limit, len(part)))
             part, cand_scores = part[order], cand_scores[order]
         return Ranking(part, cand_scores.astype(np.float32), exhausted=k >= n_valid)
+
+    def pair_context(self, traits: OutfitTraits) -> Ranking:
+        """Return an empty ranking holding an outfit's profile, to explain any bag for it."""
+        names, sources = self.profile(traits)
+        lo, hi = self._bounds(sources.sum(axis=0))
+        return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), names, sources,
+                       (1.0 - self.curated_weight) / max(hi - lo, 1e-6), traits=traits)
 
     # -- the other directions ------------------------------------------------------------
     def rank_outfits(self, bag_sku: str, limit: int, exclude: Sequence[str] = ()) -> Ranking:
@@ -239,10 +282,16 @@ class BagRecommender(BaseEstimator):
                     key = (name, blocks[j])
                     out[key] = out.get(key, 0.0) + float(contrib[s, j])
         vote = ranking.votes.get(int(pos))
-        if vote:
-            n = vote[1]
-            label = f"paired with {n} similar outfit{'s' if n != 1 else ''} in curated lookbooks"
-            out[(f"curated:{label}", "curated")] = self.curated_weight * vote[0]
+        share = self.curated_weight * (
+            (1.0 - self.curated_alike) * (vote[0] if vote else 0.0)
+            + self.curated_alike * ranking.liked.get(int(pos), 0.0))
+        if share > 0:
+            if vote:
+                n = vote[1]
+                label = f"paired with {n} similar outfit{'s' if n != 1 else ''} in curated lookbooks"
+            else:
+                label = "like the bags our stylists paired with similar outfits"
+            out[(f"curated:{label}", "curated")] = share
         return out
 
     def explain(self, ranking: Ranking, pos: int, bag: BagView) -> list[str]:

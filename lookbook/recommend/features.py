@@ -20,6 +20,7 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils.validation import check_is_fitted
 
 from lookbook.catalog.records import ItemRecord
+from lookbook.recommend.query import colours_of
 from lookbook.styling import harmony
 from lookbook.styling.rules import FEATURE_BLOCKS
 
@@ -127,7 +128,7 @@ def rows(records: Sequence[ItemRecord]) -> np.ndarray:
         out[i] = (
             r.occasions, r.styles, r.material_family or "none", r.silhouette or "none",
             r.size or "none", r.seasons, r.tier or "none", flags,
-            [tuple(c) for c in r.colours],
+            colours_of(r),
         )
     return out
 

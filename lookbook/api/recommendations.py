@@ -1,0 +1,289 @@
+"""Recommendation endpoints (DESIGN §4.3): complete the look, wear it with, similar, bundles."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, request
+from flask.blueprints import BlueprintSetupState
+
+from lookbook import appdb
+from lookbook.api.items import item_json, item_or_404
+from lookbook.api.params import Params
+from lookbook.api.problems import ApiProblem, field_error
+from lookbook.catalog.records import RowInvalid, parse_item
+from lookbook.health import add_ready_check
+from lookbook.recommend.bundles import BundleAnswer, make_bundles
+from lookbook.recommend.filters import Filters
+from lookbook.recommend.holder import ModelHolder, ModelUnavailable
+from lookbook.recommend.service import Answer, Recommender
+from lookbook.styling import vocab
+from lookbook.styling.markets import Market, load_markets
+
+bp = Blueprint("recommendations", __name__)
+EXTENSION = "lookbook.recommender"
+DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH = 5, 50, 20
+FILTER_FIELDS = ("limit", "size", "min_price", "max_price", "material", "sustainability", "season",
+                 "market", "in_stock", "tier", "exclude")
+ADHOC_DEFAULTS = {"sku": "adhoc-outfit", "kind": "outfit", "name": "Your outfit", "price": "0",
+                  "currency": "EUR"}
+
+
+@bp.record_once
+def _setup(state: BlueprintSetupState) -> None:
+    """Give the app one model holder and report it in /health/ready."""
+    app: Flask = state.app
+    settings = app.config["LOOKBOOK"]
+    holder = ModelHolder(app.extensions[appdb.EXTENSION], settings.models_dir,
+                         refit=str(settings.extra.get("RECOMMEND_REFIT", "auto")))
+    app.extensions[EXTENSION] = holder
+    add_ready_check(app, "model", holder.ready)
+
+
+def _recommender() -> Recommender:
+    session = appdb.session()
+    try:
+        served = current_app.extensions[EXTENSION].current(session)
+    except ModelUnavailable as exc:
+        raise ApiProblem(503, str(exc), title="Service unavailable", headers={"Retry-After": "30"}) from exc
+    return Recommender(session, served)
+
+
+class Query:
+    """The parameters every recommendation call shares."""
+
+    def __init__(self, source: Mapping[str, Any], *, accent_default: bool) -> None:
+        p = Params(source)
+        self.limit = p.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, clamp=True)
+        size = p.choices("size", vocab.SIZES, allow_any=True)
+        if size is None:
+            size = ()
+        elif not size and accent_default:
+            size = vocab.ACCENT_SIZES
+        markets = p.choices("market", vocab.MARKETS) or ()
+        if len(markets) > 1:
+            p.errors.append(field_error("market", "name one market"))
+        self.filters = Filters(
+            size=size,
+            min_price=p.decimal("min_price"),
+            max_price=p.decimal("max_price"),
+            material=p.choices("material", (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)) or (),
+            sustainability=p.choices("sustainability", vocab.SUSTAINABILITY) or (),
+            in_stock=p.flag("in_stock", True),
+            tier=p.choices("tier", vocab.TIERS) or (),
+            season=p.choices("season", vocab.SEASONS) or (),
+            exclude=p.skus("exclude"),
+        )
+        f = self.filters
+        if f.min_price is not None and f.max_price is not None and f.min_price > f.max_price:
+            p.errors.append(field_error("min_price", "must not exceed max_price"))
+        p.finish()
+        self.market: Market | None = load_markets().get(markets[0]) if markets else None
+
+
+def _model_json(rec: Recommender) -> dict[str, Any]:
+    return {"revision": rec.served.revision, "fresh": rec.served.fresh}
+
+
+def _results(answer: Answer, key: str) -> list[dict[str, Any]]:
+    return [{key: item_json(r.item), "score": r.score, "reasons": r.reasons} for r in answer.results]
+
+
+def _bundles_json(answer: BundleAnswer) -> list[dict[str, Any]]:
+    return [{
+        "items": [item_json(b.accent.item), item_json(b.functional.item)],
+        "total_price": format(b.total, "f"),
+        "currency": b.currency,
+        "discount": b.discount,
+        "score": b.score,
+        "reasons": b.reasons,
+    } for b in answer.bundles]
+
+
+def _discount() -> Decimal:
+    raw = current_app.config["LOOKBOOK"].extra.get(
+        "BUNDLE_DISCOUNT_PERCENT", os.environ.get("LOOKBOOK_BUNDLE_DISCOUNT_PERCENT", "0"))
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        return Decimal(0)
+    return value if value.is_finite() and 0 <= value < 100 else Decimal(0)
+
+
+# -- the operations, shared by the single endpoints and the batch ---------------------------
+def bags_for(sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
+    outfit = item_or_404(sku, "outfit")
+    q = Query(source, accent_default=True)
+    rec = _recommender()
+    answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
+    return {"outfit": item_json(outfit), "results": _results(answer, "bag"),
+            "relaxed": answer.relaxed, "model": _model_json(rec)}
+
+
+def outfits_for(sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
+    bag = item_or_404(sku, "bag")
+    q = Query(source, accent_default=False)
+    rec = _recommender()
+    answer = rec.outfits_for_bag(bag, q.limit, q.filters)
+    return {"bag": item_json(bag), "results": _results(answer, "outfit"),
+            "relaxed": answer.relaxed, "model": _model_json(rec)}
+
+
+def similar_to(sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
+    bag = item_or_404(sku, "bag")
+    q = Query(source, accent_default=False)
+    rec = _recommender()
+    answer = rec.similar_bags(bag, q.filters, q.limit)
+    return {"bag": item_json(bag), "results": _results(answer, "bag"),
+            "relaxed": answer.relaxed, "model": _model_json(rec)}
+
+
+def bundles_for(sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
+    outfit = item_or_404(sku, "outfit")
+    q = Query(source, accent_default=True)
+    rec = _recommender()
+    answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
+                          discount_percent=_discount())
+    return {"outfit": item_json(outfit), "results": _bundles_json(answer),
+            "relaxed": answer.relaxed, "model": _model_json(rec)}
+
+
+OPERATIONS: dict[str, Callable[[str, Mapping[str, Any]], dict[str, Any]]] = {
+    "bags": bags_for, "outfits": outfits_for, "similar": similar_to, "bundles": bundles_for,
+}
+
+
+# -- JSON bodies ------------------------------------------------------------------------------
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_body() -> dict[str, Any]:
+    """Decode the request body as a JSON object or answer 400/415 (never 500)."""
+    if not request.is_json:
+        raise ApiProblem(415, "send the body as application/json", title="Unsupported media type")
+    try:
+        data = json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
+    except RecursionError:
+        raise ApiProblem(400, "the JSON body is nested too deeply", title="Invalid JSON") from None
+    except ValueError as exc:
+        raise ApiProblem(400, f"the body is not valid JSON: {str(exc)[:120]}", title="Invalid JSON") from None
+    if not isinstance(data, dict):
+        raise ApiProblem(422, "the body must be a JSON object", title="Invalid body")
+    return data
+
+
+def body_params(body: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    """Turn JSON filter values (strings, numbers, booleans, lists) into query-style strings."""
+    out: dict[str, str] = {}
+    errors = []
+    for name in FILTER_FIELDS:
+        value = body.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        elif isinstance(value, int | float | str):
+            out[name] = str(value)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out[name] = ",".join(value)
+        else:
+            errors.append(field_error(prefix + name, "must be text, a number, true/false or a list of text"))
+    if errors:
+        raise ApiProblem(422, "invalid request fields", title="Invalid body", errors=errors)
+    return out
+
+
+def adhoc_outfit(raw: Any) -> Any:
+    """Validate the ad-hoc outfit of a POST body; sku, name and price may be left out."""
+    if not isinstance(raw, dict):
+        raise ApiProblem(422, "'outfit' must be an object of outfit attributes", title="Invalid body",
+                         errors=[field_error("outfit", "is required (an object)")])
+    if raw.get("kind") not in (None, "outfit"):
+        raise ApiProblem(422, "an ad-hoc outfit must be an outfit", title="Invalid body",
+                         errors=[field_error("outfit.kind", "must be 'outfit'")])
+    try:
+        record, _warnings = parse_item({**ADHOC_DEFAULTS, **{k: v for k, v in raw.items() if v is not None}})
+    except RowInvalid as exc:
+        raise ApiProblem(422, "the outfit is not valid", title="Invalid body",
+                         errors=[field_error(f"outfit.{p.field}", p.message) for p in exc.problems]) from None
+    return record
+
+
+def adhoc_json(record: Any) -> dict[str, Any]:
+    """Return an ad-hoc outfit the way items are shown (it has no sku)."""
+    return {"sku": None, "kind": "outfit", "name": record.name, "occasions": record.occasions,
+            "colours": [{"name": n, "hex": h} for n, h in record.colours],
+            "material": record.material, "material_family": record.material_family,
+            "styles": record.styles, "seasons": record.seasons,
+            "sustainability": record.sustainability, "tier": record.tier}
+
+
+# -- views ------------------------------------------------------------------------------------
+@bp.get("/outfits/<sku>/bags")
+def outfit_bags(sku: str) -> dict[str, Any]:
+    """Complete the look: bags for a catalog outfit."""
+    return bags_for(sku, request.args)
+
+
+@bp.post("/recommendations/bags")
+def adhoc_bags() -> dict[str, Any]:
+    """Complete the look for an outfit described in the body, not in the catalog."""
+    body = json_body()
+    outfit = adhoc_outfit(body.get("outfit"))
+    q = Query(body_params(body), accent_default=True)
+    rec = _recommender()
+    answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
+    return {"outfit": adhoc_json(outfit), "results": _results(answer, "bag"),
+            "relaxed": answer.relaxed, "model": _model_json(rec)}
+
+
+@bp.get("/bags/<sku>/outfits")
+def bag_outfits(sku: str) -> dict[str, Any]:
+    """Wear it with: outfits for a bag."""
+    return outfits_for(sku, request.args)
+
+
+@bp.get("/bags/<sku>/similar")
+def bag_similar(sku: str) -> dict[str, Any]:
+    """Bags similar to a bag."""
+    return similar_to(sku, request.args)
+
+
+@bp.get("/outfits/<sku>/bundles")
+def outfit_bundles(sku: str) -> dict[str, Any]:
+    """Bundles of an accent and a functional bag for an outfit."""
+    return bundles_for(sku, request.args)
+
+
+@bp.post("/recommendations")
+def batch() -> dict[str, Any]:
+    """Answer several recommendation requests in one call (one result per request)."""
+    body = json_body()
+    requests_ = body.get("requests")
+    if not isinstance(requests_, list) or not requests_ or len(requests_) > MAX_BATCH:
+        raise ApiProblem(422, f"'requests' must be a list of 1 to {MAX_BATCH} requests",
+                         title="Invalid body", errors=[field_error("requests", "1 to 20 requests")])
+    errors = []
+    for i, req in enumerate(requests_):
+        if not isinstance(req, dict):
+            errors.append(field_error(f"requests[{i}]", "must be an object"))
+            continue
+        if req.get("type") not in OPERATIONS:
+            errors.append(field_error(f"requests[{i}].type", f"must be one of {', '.join(OPERATIONS)}"))
+        if not isinstance(req.get("sku"), str) or not req["sku"].strip():
+            errors.append(field_error(f"requests[{i}].sku", "is required"))
+    if errors:
+        raise ApiProblem(422, "invalid requests", title="Invalid body", errors=errors)
+    results = []
+    for i, req in enumerate(requests_):
+        try:
+            results.append(OPERATIONS[req["type"]](req["sku"], body_params(req, f"requests[{i}].")))
+        except ApiProblem as exc:
+            results.append({"type": exc.slug, "title": exc.title, "status": exc.status,
+                            "detail": exc.detail, **({"errors": exc.errors} if exc.errors else {})})
+    return {"results": results}

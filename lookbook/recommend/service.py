@@ -1,0 +1,200 @@
+"""Recommendations for one request: rank with the model, then hold every result to the live rows.
+
+The fitted model proposes candidates; this module decides what is served.  Each
+candidate is re-read from the database and re-checked against the hard filters, so a
+bag deleted, sold out or repriced since the fit is never served against the
+contract.  Curator rules for the outfit win over the model: hidden bags never appear,
+pinned bags come first.  When the filters leave fewer than ``limit`` bags, the season
+preference is loosened and the answer says so in ``relaxed``; nothing else is padded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lookbook.catalog.models import CurationRule, Item
+from lookbook.recommend.estimator import BagRecommender, Ranking
+from lookbook.recommend.filters import Filters
+from lookbook.recommend.holder import Served
+from lookbook.recommend.query import BagView, traits_of
+from lookbook.styling.markets import Market
+
+PINNED_REASON = "picked by our stylists for this outfit"
+MAX_ROUNDS = 3
+
+
+@dataclass
+class Result:
+    """One recommended item with its score (0..1) and reasons."""
+
+    item: Item
+    score: float
+    reasons: list[str]
+
+
+@dataclass
+class Answer:
+    """What a recommendation call returns."""
+
+    results: list[Result] = field(default_factory=list)
+    relaxed: list[str] = field(default_factory=list)
+
+
+def _score(value: float) -> float:
+    return round(min(max(float(value), 0.0), 1.0), 4)
+
+
+class Recommender:
+    """Serve recommendations from a model against the live catalog in ``session``."""
+
+    def __init__(self, session: Session, served: Served) -> None:
+        self.session = session
+        self.served = served
+        self.model: BagRecommender = served.model
+
+    # -- live rows and curator rules -------------------------------------------------------
+    def live(self, skus: Sequence[str]) -> dict[str, Item]:
+        """Return the current rows of these skus (deleted ones are simply absent)."""
+        if not skus:
+            return {}
+        rows = self.session.scalars(select(Item).where(Item.sku.in_(list(dict.fromkeys(skus)))))
+        return {i.sku: i for i in rows}
+
+    def rules(self, *, outfit_id: int | None = None, bag_id: int | None = None
+              ) -> tuple[list[Item], set[str]]:
+        """Return (pinned items in rule order, hidden skus) for an outfit or for a bag."""
+        if outfit_id is None and bag_id is None:
+            return [], set()
+        other = CurationRule.bag_id if outfit_id is not None else CurationRule.outfit_id
+        own = CurationRule.outfit_id if outfit_id is not None else CurationRule.bag_id
+        stmt = (select(CurationRule.action, Item).join(Item, Item.id == other)
+                .where(own == (outfit_id if outfit_id is not None else bag_id))
+                .order_by(CurationRule.created_at, CurationRule.id))
+        pins, hidden = [], set()
+        for action, item in self.session.execute(stmt):
+            if action == "hide":
+                hidden.add(item.sku)
+            else:
+                pins.append(item)
+        return pins, hidden
+
+    # -- bags for an outfit ----------------------------------------------------------------
+    def bags_for_outfit(self, outfit: Any, filters: Filters, limit: int, *,
+                        market: Market | None = None, outfit_id: int | None = None) -> Answer:
+        """Complete the look: bags for a catalog outfit (``outfit_id``) or an ad-hoc one."""
+        pins, hidden = self.rules(outfit_id=outfit_id)
+        filters = replace(filters, exclude=(*filters.exclude, *sorted(hidden)))
+        traits = traits_of(outfit)
+        sku = getattr(outfit, "sku", None) if outfit_id is not None else None
+        vector = self.model.outfit_vector(outfit, sku=sku)
+        season = filters.season[0] if filters.season else None
+        answer = Answer()
+        taken: set[str] = set()
+        for pin in pins:
+            if len(answer.results) < limit and filters.accepts(pin):
+                answer.results.append(Result(pin, 1.0, self._pin_reasons(pin, traits)))
+                taken.add(pin.sku)
+        picked = self._pick_bags(traits, vector, filters, limit - len(answer.results), season,
+                                 market, taken)
+        if len(picked) < limit - len(answer.results) and filters.season:
+            more = self._pick_bags(traits, vector, filters.without("season"),
+                                   limit - len(answer.results) - len(picked), season, market,
+                                   taken | {r.item.sku for r in picked})
+            if more:
+                answer.relaxed.append("season")
+                picked += more
+        picked.sort(key=lambda r: (-r.score, r.item.sku))
+        answer.results += picked
+        return answer
+
+    def _pin_reasons(self, pin: Item, traits: Any) -> list[str]:
+        pos = self.model.bag_position_.get(pin.sku)
+        if pos is None:
+            return [PINNED_REASON]
+        ctx = self.model.pair_context(traits)
+        return [PINNED_REASON, *self.model.explain(ctx, pos, BagView.of(pin))[:2]]
+
+    def _pick_bags(self, traits: Any, vector: Any, filters: Filters, want: int,
+                   season: str | None, market: Market | None, taken: set[str]) -> list[Result]:
+        """Take the model's candidates in order until ``want`` pass the live checks."""
+        if want <= 0:
+            return []
+        extra = len(taken)
+        for _round in range(MAX_ROUNDS):
+            ranking = self.model.rank_bags(traits, filters, want, outfit_vector=vector,
+                                           season=season, market=market, extra=extra)
+            out = self._accept(ranking, filters, want, taken,
+                               lambda pos, item, r=ranking: self.model.explain(r, pos, BagView.of(item)))
+            if len(out) >= want or ranking.exhausted:
+                return out
+            extra = 4 * (want + extra)
+        return out
+
+    def _accept(self, ranking: Ranking, filters: Filters, want: int, taken: set[str],
+                explain: Any, kind: str = "bag") -> list[Result]:
+        skus = self.model.bags_.skus if kind == "bag" else self.model.outfit_skus_
+        candidates = [(int(p), float(s)) for p, s in zip(ranking.positions, ranking.scores, strict=True)]
+        rows = self.live([skus[p] for p, _ in candidates])
+        out: list[Result] = []
+        for pos, score in candidates:
+            item = rows.get(skus[pos])
+            if item is None or item.sku in taken or item.kind != kind:
+                continue
+            if kind == "bag" and not filters.accepts(item):
+                continue
+            if kind == "outfit" and (item.sku in filters.exclude or
+                                     (filters.in_stock is not None and item.in_stock != filters.in_stock)):
+                continue
+            out.append(Result(item, _score(score), explain(pos, item)))
+            if len(out) >= want:
+                break
+        return out
+
+    # -- outfits for a bag, similar bags ---------------------------------------------------
+    def outfits_for_bag(self, bag: Item, limit: int, filters: Filters) -> Answer:
+        """Wear it with: outfits this bag completes, curator rules applied."""
+        pins, hidden = self.rules(bag_id=bag.id)
+        filters = replace(filters, exclude=(*filters.exclude, *sorted(hidden)))
+        pos = self.model.bag_position_.get(bag.sku)
+        answer = Answer()
+        taken: set[str] = set()
+        for pin in pins:
+            if len(answer.results) < limit and pin.sku not in filters.exclude and (
+                    filters.in_stock is None or pin.in_stock == filters.in_stock):
+                answer.results.append(Result(pin, 1.0, ["picked by our stylists for this bag"]))
+                taken.add(pin.sku)
+        want = limit - len(answer.results)
+        if pos is None or want <= 0:
+            return answer
+        ranking = self.model.rank_outfits(bag.sku, want + len(taken), filters.exclude)
+
+        def explain(opos: int, outfit: Item) -> list[str]:
+            ctx = self.model.pair_context(traits_of(outfit))
+            out = self.model.explain(ctx, pos, BagView.of(bag))
+            vote = ranking.votes.get(opos)
+            if vote and vote[0] > 0:
+                out = ["dressed like outfits our stylists paired with this bag", *out[:2]]
+            return out
+
+        picked = self._accept(ranking, filters, want, taken, explain, kind="outfit")
+        picked.sort(key=lambda r: (-r.score, r.item.sku))
+        answer.results += picked
+        return answer
+
+    def similar_bags(self, bag: Item, filters: Filters, limit: int) -> Answer:
+        """Bags like this one, by weighted feature similarity."""
+        pos = self.model.bag_position_.get(bag.sku)
+        if pos is None:
+            return Answer()
+        filters = replace(filters, exclude=(*filters.exclude, bag.sku))
+        ranking = self.model.rank_similar(bag.sku, filters, limit)
+        viewed = BagView.of(bag)
+        picked = self._accept(ranking, filters, limit, set(),
+                              lambda p, item: self.model.explain_similar(p, pos, BagView.of(item), viewed))
+        picked.sort(key=lambda r: (-r.score, r.item.sku))
+        return Answer(picked)
