@@ -204,5 +204,43 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo("Press Ctrl+C to stop.")
     _serve(host, port, 1)
 
+
+@main.command()
+@click.option("--no-evaluate", is_flag=True, help="Skip the evaluation on held-out curated looks.")
+def fit(no_evaluate: bool) -> None:
+    """Fit the recommender on the catalog and write it to the models folder."""
+    from lookbook.recommend.artifacts import fit_and_save
+
+    settings = _settings()
+    with open_database(settings) as db, tqdm(total=3 if no_evaluate else 4, desc="fit",
+                                             file=sys.stderr, disable=None) as bar:
+        def step(message: str) -> None:
+            bar.set_postfix_str(message)
+            bar.update(1)
+
+        card = fit_and_save(db, settings.models_dir, evaluate=not no_evaluate, progress=step)
+    counts = card["counts"]
+    click.echo(f"fitted on {counts['bags']} bags, {counts['outfits']} outfits and "
+               f"{counts['curated_looks']} curated looks in {card['fit_seconds']} s; "
+               f"revision {card['catalog_revision']}; written to {settings.models_dir}")
+
+
+@main.command()
+@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 50), help="Cut-off rank.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(1, 50))
+def evaluate(k: int, folds: int) -> None:
+    """Hold out curated looks; compare the model with popularity and random rankings."""
+    from lookbook.recommend.evaluation import run_evaluation
+
+    settings = _settings()
+    with open_database(settings) as db, tqdm(total=folds, desc="evaluate", unit="fold",
+                                             file=sys.stderr, disable=None) as bar:
+        try:
+            result = run_evaluation(db, k=k, n_folds=folds, progress=bar.update)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(result.table())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -123,3 +123,15 @@ def evaluate_model(model: BagRecommender, catalog: Catalog, k: int = 5, n_folds:
         if progress:
             progress(1)
     return result
+
+
+def run_evaluation(db, k: int = 5, n_folds: int = 5, progress=None) -> Evaluation:
+    """Fit on the database's catalog and evaluate; ValueError when there is nothing to hold out."""
+    from lookbook.recommend.data import load_catalog
+
+    with db.session() as session:
+        catalog = load_catalog(session)
+    if len(set(catalog.looks)) < 2:
+        raise ValueError("evaluation needs at least 2 curated looks in published lookbooks")
+    model = BagRecommender().fit(catalog)
+    return evaluate_model(model, catalog, k=k, n_folds=n_folds, progress=progress)
