@@ -57,40 +57,47 @@ def import_cmd(path: Path, dry_run: bool) -> None:
     from lookbook.catalog.importer import ImportFileError, import_rows, read_file
 
     settings = _settings()
-    with open_database(settings) as db:
+    try:
+        rows, books = read_file(path)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    images = _image_attacher(settings)
+    bar = tqdm(total=len(rows), unit="row", desc="import", disable=len(rows) < 2000,
+               file=sys.stderr)
+    with open_database(settings) as db, db.write() as session:
         try:
-            rows, books = read_file(path)
+            report = import_rows(session, rows, books, dry_run=dry_run,
+                                 base_dir=path.parent.resolve(), images=images,
+                                 progress=bar.update)
         except ImportFileError as exc:
             raise click.ClickException(str(exc)) from None
-        images = _image_attacher(settings)
-        bar = tqdm(total=len(rows) * (1 if dry_run else 2), unit="row", desc="import",
-                   disable=len(rows) < 2000, file=sys.stderr)
-        with db.write() as session:
-            report = import_rows(session, rows, books, dry_run=dry_run, base_dir=path.parent.resolve(),
-                                 images=images, progress=bar.update)
-            if not report.ok:
-                session.rollback()
-        bar.close()
-        for warning in report.warnings[:50]:
-            click.echo(f"warning: {warning}", err=True)
-        if len(report.warnings) > 50:
-            click.echo(f"... and {len(report.warnings) - 50} more warnings", err=True)
-        if not report.ok:
-            for error in report.errors[:200]:
-                click.echo(f"error: {error}", err=True)
-            if len(report.errors) > 200:
-                click.echo(f"... and {len(report.errors) - 200} more errors", err=True)
-            click.echo(f"{len(report.errors)} problem(s) in {path.name}; nothing was imported.", err=True)
-            sys.exit(1)
-        if dry_run:
-            click.echo(f"dry run: {report.rows} item(s) and {report.lookbooks} lookbook(s) are valid; "
-                       "nothing was written.")
-            return
-        click.echo(
-            f"imported {report.rows} item(s): {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged; lookbooks: {report.lookbooks_created} created, "
-            f"{report.lookbooks_updated} updated; images: {report.images}."
-        )
+        finally:
+            bar.close()
+    _print_report(report, path, dry_run)
+
+
+def _print_report(report, path: Path, dry_run: bool) -> None:
+    """Print an import report; exit 1 when the import was refused."""
+    for warning in report.warnings[:50]:
+        click.echo(f"warning: {warning}", err=True)
+    if len(report.warnings) > 50:
+        click.echo(f"... and {len(report.warnings) - 50} more warnings", err=True)
+    if not report.ok:
+        for error in report.errors[:200]:
+            click.echo(f"error: {error}", err=True)
+        if len(report.errors) > 200:
+            click.echo(f"... and {len(report.errors) - 200} more errors", err=True)
+        click.echo(f"{len(report.errors)} problem(s) in {path.name}; nothing was imported.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"dry run: {report.rows} item(s) and {report.lookbooks} lookbook(s) are valid; "
+                   "nothing was written.")
+        return
+    click.echo(
+        f"imported {report.rows} item(s): {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged; lookbooks: {report.lookbooks_created} created, "
+        f"{report.lookbooks_updated} updated; images: {report.images}."
+    )
 
 
 def _image_attacher(settings: Settings):

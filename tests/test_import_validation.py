@@ -114,7 +114,7 @@ def test_unknown_material_is_imported_with_a_warning(db):
 )
 def test_unreadable_csv_files_get_a_clear_reason(data, words):
     with pytest.raises(ImportFileError) as exc:
-        read_csv(data)
+        list(read_csv(data))
     assert words in str(exc.value)
 
 
@@ -194,3 +194,19 @@ def test_image_paths_must_stay_next_to_the_import_file(db, tmp_path):
         "must be a path relative to the import file",
         "file 'missing.png' not found next to the import file",
     ]
+
+
+def test_a_bad_row_after_several_written_batches_still_leaves_nothing_written(db):
+    before = _state(db)
+    good = "".join(f"B-{i},bag,Bag {i},black,10,EUR,casual,9,clutch\n" for i in range(4500))
+    report = _import_csv(db, HEADER + good + "B-X,bag,Bad,black,ten,EUR,casual,9,clutch\n")
+    assert [(e.location, e.field) for e in report.errors] == [("line 4502", "price")]
+    assert _state(db) == before
+
+
+def test_a_malformed_line_deep_in_the_file_rolls_back_everything(db):
+    before = _state(db)
+    good = "".join(f"B-{i},bag,Bag {i},black,10,EUR,casual,9,clutch\n" for i in range(2500))
+    with pytest.raises(ImportFileError, match="line 2502"):
+        _import_csv(db, HEADER + good + 'B-X,bag,"open quote,black,10,EUR,casual,9,clutch\n')
+    assert _state(db) == before

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from lookbook.catalog.exporter import unneutralise
 from lookbook.catalog.models import Item
 from lookbook.catalog.records import ItemRecord, RowInvalid, parse_item
-from lookbook.catalog.store import chunked, upsert_records
+from lookbook.catalog.store import BATCH, chunked, upsert_records
 from lookbook.lookbooks.records import LookbookRecord, check_references, parse_lookbook
 from lookbook.lookbooks.store import upsert_lookbooks
 
@@ -118,38 +118,60 @@ def _decode(data: bytes) -> str:
         ) from None
 
 
-def read_csv(data: bytes) -> list[RawRow]:
-    """Read CSV bytes into raw rows; lists stay ';'-separated text."""
-    text = _decode(data)
-    if not text.strip():
-        raise ImportFileError("the file is empty: no header and no rows")
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-        columns = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+class CsvRows:
+    """The rows of a CSV file, read lazily so large files never sit in memory twice.
+
+    The header is checked at once; a malformed line raises ImportFileError when the
+    iteration reaches it.  ``len()`` is an estimate (physical lines) for progress bars.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._text = _decode(data)
+        if not self._text.strip():
+            raise ImportFileError("the file is empty: no header and no rows")
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+        first_line = self._text.split("\n", 1)[0]
+        try:
+            header = next(csv.reader([first_line], strict=True))
+        except csv.Error as exc:
+            raise ImportFileError(f"line 1: the CSV header is malformed ({exc})") from None
+        self.columns = [h.strip().lower() for h in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in self.columns]
         if missing:
             raise ImportFileError(f"the header lacks required column(s): {', '.join(missing)}")
-        dupes = sorted({c for c in columns if columns.count(c) > 1 and c})
+        dupes = sorted({c for c in self.columns if self.columns.count(c) > 1 and c})
         if dupes:
             raise ImportFileError(f"the header repeats column(s): {', '.join(dupes)}")
-        rows: list[RawRow] = []
-        for cells in reader:
-            location = f"line {reader.line_num}"
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(columns):
-                rows.append(RawRow(location, {"__ragged__": (len(cells), len(columns))}))
-                continue
-            rows.append(RawRow(location, {
-                c: unneutralise(v) for c, v in zip(columns, cells, strict=True) if c
-            }))
-    except csv.Error as exc:
-        raise ImportFileError(f"line {reader.line_num}: the CSV is malformed ({exc})") from None
-    if not rows:
-        raise ImportFileError("the file has a header but no rows")
-    return rows
+
+    def __len__(self) -> int:
+        return max(self._text.count("\n"), 1)
+
+    def __iter__(self) -> Iterator[RawRow]:
+        reader = csv.reader(io.StringIO(self._text, newline=""), strict=True)
+        columns = self.columns
+        count = 0
+        try:
+            next(reader)
+            for cells in reader:
+                location = f"line {reader.line_num}"
+                if not any(c.strip() for c in cells):
+                    continue
+                count += 1
+                if len(cells) != len(columns):
+                    yield RawRow(location, {"__ragged__": (len(cells), len(columns))})
+                    continue
+                yield RawRow(location, {
+                    c: unneutralise(v) for c, v in zip(columns, cells, strict=True) if c
+                })
+        except csv.Error as exc:
+            raise ImportFileError(f"line {reader.line_num}: the CSV is malformed ({exc})") from None
+        if not count:
+            raise ImportFileError("the file has a header but no rows")
+
+
+def read_csv(data: bytes) -> CsvRows:
+    """Read CSV bytes into (lazily parsed) raw rows; lists stay ';'-separated text."""
+    return CsvRows(data)
 
 
 def _reject_constant(name: str) -> Any:
@@ -186,7 +208,7 @@ def read_json(data: bytes) -> tuple[list[RawRow], list[RawRow]]:
     return rows, raw_books
 
 
-def read_file(path: Path) -> tuple[list[RawRow], list[RawRow]]:
+def read_file(path: Path) -> tuple[Sequence[RawRow] | CsvRows, list[RawRow]]:
     """Read a .csv or .json file into raw rows and raw lookbooks."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
@@ -217,30 +239,31 @@ def _image_path(value: str, base_dir: Path | None) -> Path:
     return resolved
 
 
-def validate_rows(
-    rows: Iterable[RawRow],
-    report: ImportReport,
-    base_dir: Path | None = None,
-    images: ImageAttacher | None = None,
-    tick: Callable[[int], None] | None = None,
-) -> tuple[list[ItemRecord], dict[str, Path]]:
-    """Turn raw rows into records, adding every problem to the report."""
-    records: list[ItemRecord] = []
-    image_paths: dict[str, Path] = {}
-    seen: dict[str, str] = {}
-    for row in rows:
+class _Validator:
+    """Validate rows one at a time, remembering what spans rows (duplicates, kinds)."""
+
+    def __init__(self, report: ImportReport, base_dir: Path | None,
+                 images: ImageAttacher | None) -> None:
+        self.report = report
+        self.base_dir = base_dir
+        self.images = images
+        self.seen: dict[str, str] = {}
+        self.kinds: dict[str, str] = {}
+        self.image_paths: dict[str, Path] = {}
+
+    def __call__(self, row: RawRow) -> ItemRecord | None:
+        """Return the row's record, or None after adding its problems to the report."""
+        report = self.report
         report.rows += 1
-        if tick:
-            tick(1)
         data = row.data
         if "__ragged__" in data:
             got, want = data["__ragged__"]
             report.errors.append(RowIssue(row.location, None, "row",
                                           f"has {got} cells but the header has {want}"))
-            continue
+            return None
         if "__not_object__" in data:
             report.errors.append(RowIssue(row.location, None, "item", "must be an object"))
-            continue
+            return None
         sku_hint = data.get("sku") if isinstance(data.get("sku"), str) else None
         try:
             record, warnings = parse_item(data)
@@ -248,31 +271,31 @@ def validate_rows(
             report.errors.extend(
                 RowIssue(row.location, sku_hint, p.field, p.message) for p in exc.problems
             )
-            continue
+            return None
         report.warnings.extend(RowIssue(row.location, record.sku, w.field, w.message) for w in warnings)
-        if record.sku in seen:
+        if record.sku in self.seen:
             report.errors.append(RowIssue(row.location, record.sku, "sku",
-                                          f"appears twice in the file (first on {seen[record.sku]})"))
-            continue
-        seen[record.sku] = row.location
+                                          f"appears twice in the file (first on {self.seen[record.sku]})"))
+            return None
+        self.seen[record.sku] = row.location
+        self.kinds[record.sku] = record.kind
         if record.image:
             try:
-                path = _image_path(record.image, base_dir)
-                if images is not None:
-                    images.check(path)
-                image_paths[record.sku] = path
+                path = _image_path(record.image, self.base_dir)
+                if self.images is not None:
+                    self.images.check(path)
+                self.image_paths[record.sku] = path
             except ValueError as exc:
                 report.errors.append(RowIssue(row.location, record.sku, "image", str(exc)))
-                continue
-        records.append(record)
-    return records, image_paths
+                return None
+        return record
 
 
 def _validate_lookbooks(
-    session: Session, raw_books: list[RawRow], records: list[ItemRecord], report: ImportReport
+    session: Session, raw_books: list[RawRow], file_kinds: dict[str, str], report: ImportReport
 ) -> list[LookbookRecord]:
     books: list[LookbookRecord] = []
-    kinds = {r.sku: r.kind for r in records}
+    kinds = dict(file_kinds)
     referenced: set[str] = set()
     parsed: list[tuple[RawRow, LookbookRecord]] = []
     slugs: set[str] = set()
@@ -305,7 +328,7 @@ def _validate_lookbooks(
 
 def import_rows(
     session: Session,
-    rows: list[RawRow],
+    rows: Iterable[RawRow],
     raw_books: list[RawRow] | None = None,
     *,
     dry_run: bool = False,
@@ -315,28 +338,53 @@ def import_rows(
 ) -> ImportReport:
     """Validate rows and, if every one is valid and this is no dry run, write them.
 
-    The caller owns the transaction: on a report with errors nothing was written.
+    Rows are validated and written a batch at a time inside a savepoint, so memory
+    stays flat for large files; the first problem stops further writing, and at the
+    end any problem rolls the savepoint back: a report with errors wrote nothing.
     """
     report = ImportReport(dry_run=dry_run)
-    records, image_paths = validate_rows(rows, report, base_dir, images, progress)
-    books = _validate_lookbooks(session, raw_books or [], records, report)
-    if report.errors or dry_run:
-        return report
-    result = upsert_records(session, records, progress)
-    report.created, report.updated = len(result.created), len(result.updated)
-    report.unchanged = len(result.unchanged)
-    if image_paths and images is not None:
-        for sku, path in image_paths.items():
-            images.attach(session, result.ids[sku], path)
+    validate = _Validator(report, base_dir, images)
+    ids: dict[str, int] = {}
+    savepoint = session.begin_nested()
+    try:
+        batch: list[ItemRecord] = []
+        for row in rows:
+            record = validate(row)
+            if progress:
+                progress(1)
+            if record is not None and not report.errors and not dry_run:
+                batch.append(record)
+                if len(batch) >= BATCH:
+                    _write_batch(session, batch, report, ids)
+                    batch = []
+        books = _validate_lookbooks(session, raw_books or [], validate.kinds, report)
+        if report.errors or dry_run:
+            savepoint.rollback()
+            return report
+        _write_batch(session, batch, report, ids)
+        for sku, path in validate.image_paths.items():
+            images.attach(session, ids[sku], path)  # type: ignore[union-attr]
             report.images += 1
-    if books:
-        all_ids = dict(result.ids)
-        wanted = {s for b in books for lk in b.looks for s in (lk.outfit, lk.bag, *lk.bundle)}
-        missing = sorted(wanted - all_ids.keys())
-        for part in chunked(missing, 500):
-            all_ids.update(session.execute(select(Item.sku, Item.id).where(Item.sku.in_(part))).all())
-        created, updated = upsert_lookbooks(session, books, all_ids)
-        report.lookbooks_created, report.lookbooks_updated = len(created), len(updated)
+        if books:
+            wanted = {s for b in books for lk in b.looks for s in (lk.outfit, lk.bag, *lk.bundle)}
+            for part in chunked(sorted(wanted - ids.keys()), 500):
+                ids.update(session.execute(select(Item.sku, Item.id).where(Item.sku.in_(part))).all())
+            created, updated = upsert_lookbooks(session, books, ids)
+            report.lookbooks_created, report.lookbooks_updated = len(created), len(updated)
+        savepoint.commit()
+    except BaseException:
+        savepoint.rollback()
+        raise
     report.written = True
     return report
 
+
+def _write_batch(session: Session, batch: list[ItemRecord], report: ImportReport,
+                 ids: dict[str, int]) -> None:
+    if not batch:
+        return
+    result = upsert_records(session, batch)
+    report.created += len(result.created)
+    report.updated += len(result.updated)
+    report.unchanged += len(result.unchanged)
+    ids.update(result.ids)

@@ -8,12 +8,12 @@ that would not change, and bump the catalog revision only when something did.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item, ItemColour, ItemTag
@@ -117,11 +117,7 @@ def _colour_rows(item_id: int, record: ItemRecord) -> list[dict[str, Any]]:
     ]
 
 
-def upsert_records(
-    session: Session,
-    records: Sequence[ItemRecord],
-    progress: Callable[[int], None] | None = None,
-) -> UpsertResult:
+def upsert_records(session: Session, records: Sequence[ItemRecord]) -> UpsertResult:
     """Create or update items by sku in bulk; unchanged rows are left alone."""
     result = UpsertResult()
     existing = fetch_records(session, [r.sku for r in records])
@@ -141,13 +137,15 @@ def upsert_records(
             result.created.append(record.sku)
 
     now = utcnow()
+    items = Item.__table__
     for part in chunked(new):
-        stmt = insert(Item).returning(Item.id, Item.sku, sort_by_parameter_order=True)
-        rows = [{**_scalar_row(r), "created_at": now, "updated_at": now} for r in part]
-        for item_id, sku in session.execute(stmt, rows):
-            result.ids[sku] = item_id
-        if progress:
-            progress(len(part))
+        # Core executemany, then one SELECT for the new ids: much faster than
+        # INSERT .. RETURNING with parameter order kept, on both databases.
+        session.execute(items.insert(), [
+            {**_scalar_row(r), "created_at": now, "updated_at": now} for r in part
+        ])
+        skus = [r.sku for r in part]
+        result.ids.update(session.execute(select(Item.sku, Item.id).where(Item.sku.in_(skus))).all())
     for part in chunked(changed):
         session.execute(
             update(Item),
@@ -156,18 +154,14 @@ def upsert_records(
         ids = [item_id for item_id, _ in part]
         session.execute(delete(ItemTag).where(ItemTag.item_id.in_(ids)))
         session.execute(delete(ItemColour).where(ItemColour.item_id.in_(ids)))
-        if progress:
-            progress(len(part))
-    if progress and result.unchanged:
-        progress(len(result.unchanged))
 
     written = [(result.ids[r.sku], r) for r in new] + changed
     tag_rows = [row for item_id, r in written for row in _tag_rows(item_id, r)]
     colour_rows = [row for item_id, r in written for row in _colour_rows(item_id, r)]
     for part in chunked(tag_rows, 5 * BATCH):
-        session.execute(insert(ItemTag), list(part))
+        session.execute(ItemTag.__table__.insert(), list(part))
     for part in chunked(colour_rows, 5 * BATCH):
-        session.execute(insert(ItemColour), list(part))
+        session.execute(ItemColour.__table__.insert(), list(part))
     if result.changed:
         bump_revision(session)
     return result
