@@ -50,9 +50,8 @@ def _finish_response(resp: Response) -> Response:
     resp.headers.setdefault("Content-Security-Policy", CSP)
     if request.is_secure:
         resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    view = request.url_rule and current_app.view_functions.get(request.url_rule.endpoint)
-    if view is not None and getattr(view, "writes", False):
-        for header in [h for h in resp.headers.keys() if h.lower().startswith("access-control-")]:  # noqa: SIM118
+    if _is_write():
+        for header in [h for h in resp.headers.keys() if h.lower().startswith("access-control-")]:
             del resp.headers[header]
     if (
         request.method in ("GET", "HEAD")
@@ -64,6 +63,20 @@ def _finish_response(resp: Response) -> Response:
         resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32], weak=True)
         resp.make_conditional(request)
     return resp
+
+
+def _is_write() -> bool:
+    """Tell whether this request (or the request a CORS preflight asks about) is a write."""
+    method = request.method
+    if method == "OPTIONS":
+        method = request.headers.get("Access-Control-Request-Method", "").upper()
+        if not method:
+            return False
+    try:
+        endpoint, _args = current_app.url_map.bind("").match(request.path, method=method)
+    except HTTPException:
+        return False
+    return bool(getattr(current_app.view_functions.get(endpoint), "writes", False))
 
 
 def _http_error(exc: HTTPException) -> Response:

@@ -140,4 +140,27 @@ def test_security_headers_are_sent(client):
 def test_health_endpoints(client):
     assert client.get("/health/live").json == {"status": "ok"}
     ready = client.get("/health/ready")
-    assert ready.status_code == 200 and ready.json["checks"]["database"]["ok"] is True
+    assert ready.json["checks"]["database"] == {"ok": True, "detail": "ok"}
+
+
+def test_readiness_fails_with_503_when_the_schema_is_behind(client, db):
+    from sqlalchemy import text
+
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'old'"))
+    ready = client.get("/health/ready")
+    assert ready.status_code == 503
+    assert "lookbook init" in ready.json["checks"]["database"]["detail"]
+
+
+def test_a_dead_database_gives_a_503_problem_not_a_500(tmp_path):
+    from lookbook import create_app
+
+    app = create_app({"instance": tmp_path, "secret_key": "x", "TESTING": True,
+                      "database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    resp = app.test_client().get("/api/v1/items")
+    assert resp.status_code == 503
+    assert resp.mimetype == "application/problem+json"
+    assert resp.headers["Retry-After"]
+    page = app.test_client().get("/")
+    assert page.status_code == 503 and b"not reachable" in page.data

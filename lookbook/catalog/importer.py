@@ -189,6 +189,11 @@ def read_json(data: bytes) -> tuple[list[RawRow], list[RawRow]]:
         raise ImportFileError(f"line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})") from None
     except RecursionError:
         raise ImportFileError("the JSON is nested too deeply") from None
+    return read_json_value(doc)
+
+
+def read_json_value(doc: Any) -> tuple[list[RawRow], list[RawRow]]:
+    """Split a decoded import document into raw item rows and raw lookbooks."""
     books: list[Any] = []
     if isinstance(doc, list):
         items = doc

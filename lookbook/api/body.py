@@ -1,0 +1,35 @@
+"""Decode request bodies safely: JSON objects and CSV text, never a 500."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import request
+
+from lookbook.api.problems import ApiProblem
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_value() -> Any:
+    """Decode the request body as JSON or answer 415/400 (deep nesting and NaN included)."""
+    if not request.is_json:
+        raise ApiProblem(415, "send the body as application/json", title="Unsupported media type")
+    try:
+        return json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
+    except RecursionError:
+        raise ApiProblem(400, "the JSON body is nested too deeply", title="Invalid JSON") from None
+    except ValueError as exc:
+        raise ApiProblem(400, f"the body is not valid JSON: {str(exc)[:120]}",
+                         title="Invalid JSON") from None
+
+
+def json_body() -> dict[str, Any]:
+    """Decode the request body as a JSON object or answer 400/415/422."""
+    data = json_value()
+    if not isinstance(data, dict):
+        raise ApiProblem(422, "the body must be a JSON object", title="Invalid body")
+    return data

@@ -1,0 +1,112 @@
+"""Catalog writes for integrators (secret key only): create, replace, delete, bulk import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request, url_for
+from flask.typing import ResponseReturnValue
+
+from lookbook import appdb
+from lookbook.api.auth import secret_key_required
+from lookbook.api.body import json_body, json_value
+from lookbook.api.items import item_json
+from lookbook.api.params import Params
+from lookbook.api.problems import ApiProblem, field_error
+from lookbook.catalog.importer import ImportFileError, import_rows, read_csv, read_json_value
+from lookbook.catalog.queries import get_item
+from lookbook.catalog.records import RowInvalid, normalise_sku, parse_item
+from lookbook.catalog.store import upsert_records
+
+bp = Blueprint("item_writes", __name__)
+
+
+def _record(data: dict[str, Any]):
+    try:
+        record, _warnings = parse_item(data)
+    except RowInvalid as exc:
+        raise ApiProblem(422, "the item is not valid", title="Invalid item",
+                         errors=[p.as_dict() for p in exc.problems]) from None
+    if record.image:
+        raise ApiProblem(422, "upload photos to /api/v1/items/{sku}/images", title="Invalid item",
+                         errors=[field_error("image", "not accepted here; upload the file instead")])
+    return record
+
+
+def _saved(sku: str, status: int) -> ResponseReturnValue:
+    """Answer with the stored item as it now reads, and where it lives."""
+    with appdb.database().session() as session:
+        data = item_json(get_item(session, sku))
+    return data, status, {"Location": url_for("api.items.show_item", sku=sku),
+                          "Cache-Control": "no-store"}
+
+
+@bp.post("/items")
+@secret_key_required
+def create_item() -> ResponseReturnValue:
+    """Create one item; 409 if the sku exists (use PUT to replace)."""
+    record = _record(json_body())
+    with appdb.database().write() as session:
+        if get_item(session, record.sku) is not None:
+            raise ApiProblem(409, f"an item with sku {record.sku!r} exists; PUT it to replace it",
+                             title="Conflict")
+        upsert_records(session, [record])
+    return _saved(record.sku, 201)
+
+
+@bp.put("/items/<sku>")
+@secret_key_required
+def replace_item(sku: str) -> ResponseReturnValue:
+    """Create or replace the item with this sku."""
+    data = json_body()
+    data.setdefault("sku", sku)
+    if not isinstance(data["sku"], str) or normalise_sku(data["sku"]) != normalise_sku(sku):
+        raise ApiProblem(422, "the body's sku differs from the URL", title="Invalid item",
+                         errors=[field_error("sku", f"must be {sku!r} or left out")])
+    record = _record(data)
+    with appdb.database().write() as session:
+        existing = get_item(session, record.sku)
+        if existing is not None and existing.kind != record.kind:
+            raise ApiProblem(409, f"{sku!r} is a {existing.kind}; delete it to reuse the sku",
+                             title="Conflict")
+        result = upsert_records(session, [record])
+    return _saved(record.sku, 201 if result.created else 200)
+
+
+@bp.delete("/items/<sku>")
+@secret_key_required
+def delete_item(sku: str) -> ResponseReturnValue:
+    """Delete an item (and the looks and rules that use it)."""
+    with appdb.database().write() as session:
+        item = get_item(session, sku)
+        if item is None:
+            raise ApiProblem(404, f"no item with sku {sku!r}", title="Not found", slug="unknown-sku")
+        session.delete(item)
+    return Response(status=204)
+
+
+@bp.post("/items/import")
+@secret_key_required
+def import_items() -> ResponseReturnValue:
+    """Import a JSON document or CSV text, all-or-nothing; ``?dry_run=true`` only reports."""
+    p = Params(request.args)
+    dry_run = bool(p.flag("dry_run", False))
+    p.finish()
+    try:
+        if request.mimetype in ("text/csv", "application/csv"):
+            rows, books = read_csv(request.get_data()), []
+        else:
+            rows, books = read_json_value(json_value())
+    except ImportFileError as exc:
+        raise ApiProblem(422, str(exc), title="Unreadable import") from None
+    with appdb.database().write() as session:
+        try:
+            report = import_rows(session, rows, books, dry_run=dry_run)
+        except ImportFileError as exc:
+            raise ApiProblem(422, str(exc), title="Unreadable import") from None
+    if not report.ok:
+        errors = [{"field": f"{e.location}.{e.field}", "message": e.message} for e in report.errors]
+        raise ApiProblem(422, f"{len(report.errors)} problem(s); nothing was imported",
+                         title="Invalid import", errors=errors[:500])
+    return report.as_dict(), 200
+
