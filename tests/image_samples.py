@@ -45,19 +45,19 @@ def _body(draw: ImageDraw.ImageDraw, shape: str, box: tuple[int, int, int, int])
 
 
 def product_shot(body: str, accent: str, shape: str, backdrop: str,
-                 rng: np.random.Generator, size: tuple[int, int] = (480, 600)) -> Image.Image:
+                 rng: np.random.Generator, size: tuple[int, int] = (360, 450)) -> Image.Image:
     """Draw a bag of colour ``body`` with an ``accent`` strap on a light backdrop.
 
     Mild realism: a soft floor shadow, a lighting gradient and a shaded flap on the
     body, a darker edge, small metal hardware, sensor noise and JPEG compression.
     """
     width, height = size
-    bg = np.array(BACKDROPS[backdrop], dtype=float)
-    canvas = np.ones((height, width, 3)) * bg
+    bg = np.array(BACKDROPS[backdrop], dtype=np.float32)
+    canvas = np.ones((height, width, 3), dtype=np.float32) * bg
     shadow = Image.new("L", size, 0)
-    cx, base = width // 2 + int(rng.integers(-30, 30)), int(height * 0.82)
-    ImageDraw.Draw(shadow).ellipse((cx - width * 0.38, base - 12, cx + width * 0.38, base + 24), fill=255)
-    shadow_a = np.asarray(shadow.filter(ImageFilter.GaussianBlur(12)), dtype=float)[..., None] / 255
+    cx, base = width // 2 + int(rng.integers(-22, 22)), int(height * 0.82)
+    ImageDraw.Draw(shadow).ellipse((cx - width * 0.38, base - 9, cx + width * 0.38, base + 18), fill=255)
+    shadow_a = np.asarray(shadow.filter(ImageFilter.GaussianBlur(9)), dtype=np.float32)[..., None] / 255
     canvas *= 1 - 0.10 * shadow_a
 
     bw = int(width * rng.uniform(0.45, 0.7))
@@ -65,12 +65,12 @@ def product_shot(body: str, accent: str, shape: str, backdrop: str,
     box = (cx - bw // 2, base - bh, cx + bw // 2, base)
     mask_img = Image.new("L", size, 0)
     _body(ImageDraw.Draw(mask_img), shape, box)
-    mask = np.asarray(mask_img, dtype=float)[..., None] / 255
-    yy, xx = np.mgrid[0:height, 0:width]
+    mask = np.asarray(mask_img, dtype=np.float32)[..., None] / 255
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     angle = rng.uniform(0, 2 * math.pi)
     ramp = ((xx - cx) * math.cos(angle) + (yy - base + bh / 2) * math.sin(angle)) / max(bw, bh)
     light = 1.0 + 0.08 * ramp[..., None]  # ±4 % across the bag
-    colour = np.array(rgb(body), dtype=float)
+    colour = np.array(rgb(body), dtype=np.float32)
     flap = ((yy < base - bh * 0.55) & (yy > base - bh * 1.0))[..., None] * mask
     body_px = colour * light * (1 - 0.08 * flap)
     canvas = canvas * (1 - mask) + np.clip(body_px, 0, 255) * mask
@@ -84,9 +84,10 @@ def product_shot(body: str, accent: str, shape: str, backdrop: str,
     draw.arc((cx - bw * 0.3, top - bh * 0.6, cx + bw * 0.3, top + bh * 0.4), 190, 350,
              fill=rgb(accent), width=max(4, bw // 40))
     metal = rgb("gold") if rng.random() < 0.5 else rgb("silver")
-    draw.ellipse((cx - 9, top + bh * 0.45 - 9, cx + 9, top + bh * 0.45 + 9), fill=metal)
+    draw.ellipse((cx - 7, top + bh * 0.45 - 7, cx + 7, top + bh * 0.45 + 7), fill=metal)
 
-    noisy = np.asarray(img, dtype=float) + rng.normal(0, 3.0, (height, width, 3))
+    noise = rng.standard_normal((height, width, 3), dtype=np.float32)
+    noisy = np.asarray(img, dtype=np.float32) + 3.0 * noise
     img = Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
     return Image.open(io.BytesIO(encode(img, "JPEG", quality=85)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 
@@ -13,7 +14,7 @@ from lookbook.catalog.models import CatalogState, ItemColour, ItemImage
 from lookbook.images.service import ImageService
 from lookbook.images.storage import KEY_RE
 from tests.conftest import add_items, item
-from tests.image_samples import accuracy_cases, encode, photo, png_header_only
+from tests.image_samples import encode, photo, png_header_only, product_shot
 from tests.test_images_ingest import REFUSED
 
 URL = "/api/v1/items/BAG-1/images"
@@ -53,7 +54,7 @@ def state(db, media_dir: Path) -> tuple:
 
 
 def test_upload_stores_renditions_and_offers_the_palette(client, key, bag, db, media_dir):
-    shot = accuracy_cases(per_colour=1)[list_index("red")]["image"]
+    shot = product_shot("red", "camel", "flap", "white", np.random.default_rng(0))
     resp = upload(client, key, encode(shot, "JPEG", quality=90))
     assert resp.status_code == 201, resp.json
     body = resp.json
@@ -70,14 +71,8 @@ def test_upload_stores_renditions_and_offers_the_palette(client, key, bag, db, m
     assert client.get("/api/v1/items/BAG-1").json["images"] == body["images"]
 
 
-def list_index(colour: str) -> int:
-    from lookbook.styling.vocab import COLOURS
-
-    return list(COLOURS).index(colour)
-
-
 def test_palette_replace_makes_the_photo_colours_the_items(client, key, bag):
-    shot = accuracy_cases(per_colour=1)[list_index("teal")]["image"]
+    shot = product_shot("teal", "gold", "tote", "light grey", np.random.default_rng(0))
     resp = upload(client, key, encode(shot, "PNG"), url=URL + "?palette=replace")
     assert resp.status_code == 201
     assert resp.json["palette"]["applied"] is True
