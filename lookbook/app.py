@@ -31,6 +31,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
         LOOKBOOK=settings,
         TESTING=bool(settings.extra.get("TESTING", False)),
         RATELIMIT_ENABLED=settings.extra.get("RATELIMIT_ENABLED", True),
@@ -53,10 +56,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from lookbook.api import init_app as init_api
     from lookbook.health import bp as health_bp
+    from lookbook.web.auth import init_app as init_auth
+    from lookbook.web.curate import bp as curate_bp
     from lookbook.web.media import bp as media_bp
     from lookbook.web.pages import bp as pages_bp
 
     init_api(app)
+    init_auth(app)
+    app.register_blueprint(curate_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(pages_bp)

@@ -206,7 +206,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo("")
     click.echo(f"Lookbook demo is running at http://{host}:{port}/")
     click.echo(f"  try: curl 'http://{host}:{port}/api/v1/items?kind=bag&size=micro'")
-    click.echo(f"  staff account: {summary['user']} / password {summary['password']}")
+    click.echo(f"  sign in to curate at http://{host}:{port}/login as {summary['user']} "
+               f"with password {summary['password']}")
     click.echo(f"  secret API key for writes: {summary['key']}")
     click.echo("Press Ctrl+C to stop.")
     _serve(host, port, 1)

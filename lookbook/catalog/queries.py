@@ -26,6 +26,7 @@ class ItemFilters:
     max_price: Decimal | None = None
     in_stock: bool | None = None
     skus: tuple[str, ...] = field(default=())
+    text: str = ""
 
 
 def _has_tag(facet: str, values: tuple[str, ...]):
@@ -58,7 +59,15 @@ def apply_filters(stmt: Select, f: ItemFilters) -> Select:
         stmt = stmt.where(Item.in_stock.is_(f.in_stock))
     if f.skus:
         stmt = stmt.where(Item.sku.in_(f.skus))
+    if f.text:
+        pattern = "%" + like_escape(f.text) + "%"
+        stmt = stmt.where(Item.name.ilike(pattern, escape="\\") | Item.sku.ilike(pattern, escape="\\"))
     return stmt
+
+
+def like_escape(text: str) -> str:
+    """Escape LIKE wildcards so a search for "50%" matches the text, not everything."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search_items(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from sqlalchemy import func, select
 
 from lookbook import appdb
@@ -20,4 +20,16 @@ def home() -> str:
     books = session.scalars(
         select(Lookbook).where(Lookbook.published.is_(True)).order_by(Lookbook.title)
     ).all()
-    return render_template("home.html", counts=counts, lookbooks=books)
+    return render_template("home.html", counts=counts, lookbooks=books, thumbnail=thumbnail)
+
+
+def thumbnail(item: Item) -> dict | None:
+    """Return the smallest WebP rendition of an item's first photo, for a lazy <img>."""
+    if not item.images:
+        return None
+    variants = [v for v in item.images[0].variants if v.get("format") == "webp"]
+    if not variants:
+        return None
+    small = min(variants, key=lambda v: v["width"])
+    return {"url": url_for("media.serve", key=small["key"]), "width": small["width"],
+            "height": small["height"]}
