@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from lookbook.images.decode import open_image
@@ -36,11 +37,12 @@ def process(data: bytes) -> ProcessedImage:
     # The draft box covers the largest rendition whatever the EXIF orientation.
     im = to_srgb(open_image(data, (WIDTHS[-1], WIDTHS[-1])))
     top = largest(im)
-    encoded = renditions(top)
-    smallest = min(encoded, key=lambda r: r.width)
-    palette_source = top if smallest.width == top.width else top.resize(
-        (smallest.width, smallest.height))
-    return ProcessedImage(digest(top), top.width, top.height, encoded, read_palette(palette_source))
+    # The palette (numpy, sklearn) runs beside the encoders, which release the GIL.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        palette = pool.submit(read_palette, top)
+        encoded = renditions(top)
+        name = digest(top)
+        return ProcessedImage(name, top.width, top.height, encoded, palette.result())
 
 
 def check_size(n_bytes: int) -> None:

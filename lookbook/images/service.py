@@ -88,16 +88,20 @@ class ImageService:
         session.flush()
         return Attached(image, created, list(image.palette), applied)
 
-    def _store(self, item: Item, processed: ProcessedImage) -> ItemImage:
+    def store_files(self, processed: ProcessedImage) -> list[dict[str, Any]]:
+        """Write every rendition under its generated key; return the variants JSON."""
         variants = []
         for r in processed.renditions:
             key = make_key(processed.digest, r.width, r.format)
             self.storage.put(key, r.data)
             variants.append({"key": key, "width": r.width, "height": r.height, "format": r.format})
+        return variants
+
+    def _store(self, item: Item, processed: ProcessedImage) -> ItemImage:
         image = ItemImage(
             position=max((im.position for im in item.images), default=-1) + 1,
             digest=processed.digest, width=processed.width, height=processed.height,
-            variants=variants, palette=[c.as_dict() for c in processed.palette],
+            variants=self.store_files(processed), palette=[c.as_dict() for c in processed.palette],
         )
         item.images.append(image)
         return image
