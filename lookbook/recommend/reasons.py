@@ -106,7 +106,14 @@ def sentence(source: str, key: str, bag: BagView, outfit: Sequence[Colour]) -> s
 def pick(components: Mapping[tuple[str, str], float], limit: int = 3) -> list[tuple[str, str]]:
     """Return the strongest (source, block) components worth naming, best first."""
     ranked = sorted(components.items(), key=lambda kv: (-kv[1], kv[0]))
-    chosen = [k for k, v in ranked if v >= MIN_SHARE][:limit]
+    chosen: list[tuple[str, str]] = []
+    per_source: dict[str, int] = {}
+    for key, value in ranked:
+        # At most two sentences per source, so a market, season or curated signal that
+        # also scored the bag gets its say next to the occasion.
+        if value >= MIN_SHARE and per_source.get(key[0], 0) < 2 and len(chosen) < limit:
+            chosen.append(key)
+            per_source[key[0]] = per_source.get(key[0], 0) + 1
     if not chosen and ranked and ranked[0][1] > 0:
         chosen = [ranked[0][0]]
     return chosen

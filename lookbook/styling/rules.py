@@ -99,7 +99,7 @@ HARMONY_RULES: dict[str, Weights] = {
 
 # Pastels lead in spring; metallics surge at year-end (DESIGN §2).
 SEASON_RULES: dict[str, Weights] = {
-    "spring": {"colour:pastel": 1.0, "colour:light": 0.3, "colour:dark": -0.2},
+    "spring": {"colour:pastel": 1.2, "colour:light": 0.3, "colour:dark": -0.2},
     "summer": {"colour:bold": 0.4, "colour:light": 0.3, "family:fabric/canvas": 0.2},
     "autumn": {"colour:neutral": 0.3, "colour:dark": 0.2, "family:fine leather": 0.2},
     "winter": {"colour:dark": 0.4, "colour:neutral": 0.2},
@@ -111,7 +111,7 @@ AUTUMN_HUE = 60.0  # camel, rust and mustard: earthy hues lead in autumn
 OCCASION_SCALE = 1.0
 HARMONY_SCALE = 1.0
 OCCASION_MATCH = 1.0
-ASKED_SEASON_SCALE = 1.0
+ASKED_SEASON_SCALE = 1.5  # the shopper asked for this season: it outweighs one occasion
 OUTFIT_SEASON_SCALE = 0.4
 OUTFIT_SCALE = 0.3
 MARKET_SCALE = 0.8
@@ -148,8 +148,9 @@ def harmony_source(relation: str, palette: Sequence[Colour], scale: float) -> So
     src = Source(f"harmony:{relation}")
     key = key_colour(list(palette))
     if key is None:
-        # An all-neutral outfit: contrast means a bold colour; tonal a lighter/darker neutral.
-        if relation in ("contrast", "complementary"):
+        # An all-neutral outfit: contrast means a bold colour; tonal a lighter/darker neutral;
+        # with no hue to complement, "complementary" asks for nothing.
+        if relation == "contrast":
             for i in range(HUE_BINS):
                 src.add(f"colour:hue{i}", 0.6 * scale)
             src.add("colour:bold", 0.6 * scale)
