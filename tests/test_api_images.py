@@ -220,6 +220,8 @@ def test_media_is_served_with_fixed_type_nosniff_and_long_cache(client, key, bag
         assert "immutable" in resp.headers["Cache-Control"]
         assert "max-age=31536000" in resp.headers["Cache-Control"]
         assert resp.headers["Content-Disposition"] == "inline"
+        assert "sandbox" in resp.headers["Content-Security-Policy"]
+        assert "script-src" not in resp.headers["Content-Security-Policy"]
         assert resp.headers.get("ETag")
         resp.close()
     url = body["image"]["sizes"][0]["url"]

@@ -37,12 +37,12 @@ def process(data: bytes) -> ProcessedImage:
     # The draft box covers the largest rendition whatever the EXIF orientation.
     im = to_srgb(open_image(data, (WIDTHS[-1], WIDTHS[-1])))
     top = largest(im)
-    # The palette (numpy, sklearn) runs beside the encoders, which release the GIL.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # Palette (numpy, sklearn) and hash run beside the encoders; all release the GIL.
+    with ThreadPoolExecutor(max_workers=2) as pool:
         palette = pool.submit(read_palette, top)
+        name = pool.submit(digest, top)
         encoded = renditions(top)
-        name = digest(top)
-        return ProcessedImage(name, top.width, top.height, encoded, palette.result())
+        return ProcessedImage(name.result(), top.width, top.height, encoded, palette.result())
 
 
 def check_size(n_bytes: int) -> None:

@@ -60,6 +60,8 @@ def to_srgb(im: Image.Image) -> Image.Image:
     elif im.mode in ("PA", "La", "RGBa"):
         im = im.convert("RGBA")
     out = _from_icc(im, icc) if icc and im.mode in _ICC_MODES else None
+    if out is None and im.mode == "RGB":
+        out = im  # already plain RGB: no copy (callers resize it into new images)
     if out is None:
         # L, CMYK (the decoder already undid Adobe's inverted CMYK), YCbCr, LAB -> RGB.
         out = im.convert("RGBA" if im.mode in ("LA", "RGBA") else "RGB")

@@ -78,7 +78,8 @@ def _encode(im: Image.Image, fmt: str) -> bytes:
             flat = Image.new("RGB", im.size, JPEG_BACKDROP)
             flat.paste(im, mask=im.getchannel("A"))
             im = flat
-        im.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        # Baseline, not optimised: a fallback few clients fetch; 6x cheaper to encode.
+        im.save(buf, "JPEG", quality=JPEG_QUALITY)
     return buf.getvalue()
 
 
