@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from lookbook.catalog.records import ItemRecord
@@ -34,6 +33,12 @@ SIMILAR_WEIGHTS = {"styles": 1.0, "colour": 1.0, "family": 0.6, "silhouette": 0.
                    "occasions": 0.6, "seasons": 0.3, "tier": 0.4, "flags": 0.2}
 OUTFIT_WEIGHTS = {"occasions": 1.2, "styles": 0.6, "seasons": 0.5, "family": 0.4, "tier": 0.3,
                   "colour": 1.0}
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Scale rows to unit length (all-zero rows stay zero; empty input is fine)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-9)).astype(np.float32)
 
 
 @dataclass
@@ -127,7 +132,7 @@ class BagRecommender(BaseEstimator):
         return other
 
     def _outfit_vectors(self, matrix: np.ndarray) -> np.ndarray:
-        return normalize(matrix * self.outfit_weights_).astype(np.float32)
+        return _unit_rows(matrix * self.outfit_weights_)
 
     # -- profiles and scores -------------------------------------------------------------
     def profile(self, traits: OutfitTraits, season: str | None = None,
@@ -215,7 +220,7 @@ class BagRecommender(BaseEstimator):
         part = part[np.lexsort((part, -scores[part]))]  # score desc, then position: deterministic
         cand_scores = scores[part].astype(np.float64)
         if self.diversity > 0 and len(part) > 1:
-            vecs = normalize(self.bag_matrix_[part] * self.similar_weights_)
+            vecs = _unit_rows(self.bag_matrix_[part] * self.similar_weights_)
             order = mmr_order(cand_scores, vecs, 1.0 - self.diversity, min(limit, len(part)))
             part, cand_scores = part[order], cand_scores[order]
         return Ranking(part, cand_scores.astype(np.float32), exhausted=k >= n_valid)

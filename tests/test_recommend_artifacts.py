@@ -1,0 +1,113 @@
+"""Artifacts: memory-mapped arrays, a model card, no pickles, and freshness by revision."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lookbook.recommend.artifacts import ArtifactError, fit_and_save, load_model, read_card
+from lookbook.recommend.filters import Filters
+from lookbook.recommend.holder import ModelHolder
+from lookbook.recommend.query import traits_of
+from tests.recommend_fixtures import add_items, add_lookbook, bag, outfit
+
+
+def small_catalog(db):
+    add_items(
+        db,
+        outfit("O1", ["black"], ["evening"]), outfit("O2", ["navy"], ["evening"]),
+        outfit("O3", ["coral"], ["casual"]),
+        bag("B1", "gold", styles=["metallic"], occasions=["evening"]),
+        bag("B2", "silver", styles=["embellished"], occasions=["evening"]),
+        bag("B3", "yellow", styles=["playful"]),
+        bag("B4", "camel", styles=["minimalist"], material="calfskin"),
+    )
+    add_lookbook(db, "night", [("O1", "B1"), ("O3", "B3")])
+
+
+def test_saved_model_loads_memory_mapped_and_ranks_the_same(db, tmp_path):
+    small_catalog(db)
+    card = fit_and_save(db, tmp_path)
+    assert card["counts"] == {"bags": 4, "outfits": 3, "curated_looks": 2, "features": 62}
+    assert {"numpy", "scikit-learn", "scikit-image", "python"} <= set(card["library_versions"])
+    assert card["evaluation"]["model"].keys() == {"hit_rate@5", "ndcg@5"}
+    assert read_card(tmp_path)["catalog_revision"] == card["catalog_revision"]
+    model, _ = load_model(tmp_path)
+    assert isinstance(model.bag_matrix_, np.memmap)
+    assert model.bag_matrix_.dtype == np.float32
+    from lookbook.recommend.artifacts import fit_catalog
+    from lookbook.recommend.data import load_catalog
+
+    with db.session() as session:
+        catalog = load_catalog(session)
+    fresh, _ = fit_catalog(catalog)
+    o2 = next(o for o in catalog.outfits if o.sku == "O2")
+    a = fresh.rank_bags(traits_of(o2), Filters(), 4, outfit_vector=fresh.outfit_vector(sku="O2"))
+    b = model.rank_bags(traits_of(o2), Filters(), 4, outfit_vector=model.outfit_vector(sku="O2"))
+    assert list(a.positions) == list(b.positions)
+    assert np.allclose(a.scores, b.scores)
+
+
+def test_no_arrays_are_ever_unpickled(db, tmp_path):
+    small_catalog(db)
+    card = fit_and_save(db, tmp_path)
+    folder = tmp_path / card["arrays"]
+    np.save(folder / "bag_matrix.npy", np.array([{"evil": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError, match="pickle|Python objects"):
+        load_model(tmp_path)
+
+
+def test_a_card_pointing_outside_the_models_folder_is_refused(db, tmp_path):
+    small_catalog(db)
+    fit_and_save(db, tmp_path)
+    card = json.loads((tmp_path / "model-card.json").read_text())
+    card["arrays"] = "../elsewhere"
+    (tmp_path / "model-card.json").write_text(json.dumps(card))
+    with pytest.raises(ArtifactError):
+        load_model(tmp_path)
+
+
+def test_the_holder_refits_when_the_catalog_changes(db, tmp_path):
+    small_catalog(db)
+    fit_and_save(db, tmp_path)
+    holder = ModelHolder(db, tmp_path)
+    with db.session() as session:
+        first = holder.current(session)
+    assert first.fresh and "B5" not in first.model.bag_position_
+    add_items(db, bag("B5", "pink", styles=["playful"]))
+    with db.session() as session:
+        second = holder.current(session)
+    assert second.fresh and "B5" in second.model.bag_position_
+    assert read_card(tmp_path)["catalog_revision"] == second.revision
+    assert holder.ready()[0]
+
+
+def test_an_empty_catalog_still_serves(db, tmp_path):
+    holder = ModelHolder(db, tmp_path)
+    with db.session() as session:
+        served = holder.current(session)
+    assert served.model.bag_matrix_.shape[0] == 0
+    assert holder.ready()[0]
+    model, _ = load_model(tmp_path)
+    assert model.rank_similar("nothing", Filters(), 5).positions.size == 0
+
+
+def test_lookbook_fit_and_evaluate_commands(db, run_cli, cli_env):
+    small_catalog(db)
+    result = run_cli("fit")
+    assert result.exit_code == 0, result.output
+    assert "fitted on 4 bags, 3 outfits and 2 curated looks" in result.output
+    from pathlib import Path
+
+    assert read_card(Path(cli_env["LOOKBOOK_MODELS_DIR"])) is not None
+    result = run_cli("evaluate")
+    assert result.exit_code == 0, result.output
+    for row in ("model", "popularity", "random", "hit-rate@5", "NDCG@5"):
+        assert row in result.output
+
+
+def test_evaluate_explains_when_there_is_nothing_to_hold_out(db, run_cli):
+    add_items(db, outfit("O1", ["black"], ["evening"]), bag("B1"))
+    result = run_cli("evaluate")
+    assert result.exit_code != 0
+    assert "at least 2 curated looks" in result.output
