@@ -96,3 +96,13 @@ def test_two_colour_bag_lists_both_in_order_of_area():
 def test_same_picture_same_palette(cases):
     im = cases[5]["image"]
     assert read_palette(im) == read_palette(im)
+
+
+def test_the_pipeline_reads_the_primary_colour_from_uploaded_bytes(cases):
+    from lookbook.images.ingest import process
+    from tests.image_samples import encode
+
+    sample = cases[3::8]  # one shot of every vocabulary colour
+    right = sum(process(encode(c["image"], "JPEG", quality=90)).palette[0].name == c["colour"]
+                for c in sample)
+    assert right / len(sample) >= ACCURACY_TARGET - 0.05  # 26 shots: at most 2 misses
