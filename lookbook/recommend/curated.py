@@ -4,38 +4,45 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.neighbors import NearestNeighbors
 from sklearn.utils.validation import check_is_fitted
 
 
 class CuratedVotes(BaseEstimator):
-    """k nearest curated outfits (cosine) vote for their bags, weighted by similarity."""
+    """k nearest curated outfits (cosine) vote for their bags, weighted by similarity.
+
+    The search is brute-force cosine kNN over unit rows -- what
+    ``NearestNeighbors(metric="cosine", algorithm="brute")`` computes -- written as one
+    small mat-vec, because sklearn's per-call validation would cost more than the search
+    itself on the request path.
+    """
 
     def __init__(self, n_neighbors: int = 5, min_similarity: float = 0.6) -> None:
         self.n_neighbors = n_neighbors
         self.min_similarity = min_similarity
 
     def fit(self, outfit_vectors: np.ndarray, bag_index: np.ndarray):
-        """Remember each curated look as (outfit vector, bag position)."""
+        """Remember each curated look as (unit outfit vector, bag position)."""
+        vectors = np.atleast_2d(np.asarray(outfit_vectors, dtype=np.float32))
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        self.vectors_ = vectors / np.maximum(norms, 1e-9)
         self.bag_index_ = np.asarray(bag_index, dtype=np.int64)
         self.n_looks_ = len(self.bag_index_)
-        self.nn_ = None
-        if self.n_looks_:
-            self.nn_ = NearestNeighbors(metric="cosine", algorithm="brute")
-            self.nn_.fit(np.asarray(outfit_vectors, dtype=np.float32))
         return self
 
     def votes(self, vector: np.ndarray) -> dict[int, tuple[float, int]]:
         """Return {bag position: (vote 0..1, number of similar outfits)} for one outfit."""
         check_is_fitted(self, "bag_index_")
-        if self.nn_ is None or not np.any(vector):
+        norm = float(np.linalg.norm(vector))
+        if self.n_looks_ == 0 or norm == 0:
             return {}
+        sims = self.vectors_ @ (np.asarray(vector, dtype=np.float32) / norm)
         k = min(self.n_neighbors, self.n_looks_)
-        dist, idx = self.nn_.kneighbors(vector.reshape(1, -1).astype(np.float32), k)
+        nearest = np.argpartition(-sims, k - 1)[:k] if k < self.n_looks_ else np.arange(self.n_looks_)
+        nearest = nearest[np.lexsort((nearest, -sims[nearest]))]
         misses: dict[int, float] = {}
         counts: dict[int, int] = {}
-        for d, i in zip(dist[0], idx[0], strict=True):
-            sim = 1.0 - float(d)
+        for i in nearest:
+            sim = float(sims[i])
             if sim < self.min_similarity:
                 continue
             bag = int(self.bag_index_[i])

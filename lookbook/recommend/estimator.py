@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -28,6 +28,7 @@ from lookbook.recommend.query import BagView, traits_of
 from lookbook.styling.markets import Market
 from lookbook.styling.rules import OutfitTraits, target_profile
 
+MASK_CACHE = 64  # filter sets whose masks are kept (the API defaults repeat constantly)
 # Block weights of "looks alike" (similar bags) and "dressed alike" (curated kNN).
 SIMILAR_WEIGHTS = {"styles": 1.0, "colour": 1.0, "family": 0.6, "silhouette": 0.6, "size": 0.8,
                    "occasions": 0.6, "seasons": 0.3, "tier": 0.4, "flags": 0.2}
@@ -112,9 +113,15 @@ class BagRecommender(BaseEstimator):
         self.outfit_weights_ = self.space_.block_weights(OUTFIT_WEIGHTS)
         self.bag_position_ = {s: i for i, s in enumerate(self.bags_.skus)}
         self.outfit_position_ = {s: i for i, s in enumerate(self.outfit_skus_)}
+        self.block_columns_: dict[str, np.ndarray] = {}
+        for j, name in enumerate(self.feature_names_):
+            block = name.partition(":")[0]
+            self.block_columns_[block] = np.append(self.block_columns_.get(block, []), j).astype(np.int64)
+        self._mask_cache: dict[Filters, tuple[np.ndarray, int]] = {}
 
     def _fit_curated(self) -> None:
         """Fit the curated votes from the look arrays (after fit, loading, or new looks)."""
+        self.typical_norm_ = float(np.median(self.similar_norms_)) if len(self.similar_norms_) else 1.0
         look_vectors = self.outfit_unit_[self.look_outfits_]
         self.curated_ = CuratedVotes(self.n_curated_neighbors, self.min_curated_similarity)
         self.curated_.fit(look_vectors, self.look_bags_)
@@ -176,49 +183,58 @@ class BagRecommender(BaseEstimator):
         lo, hi = self._bounds(q)
         scale = (1.0 - self.curated_weight) / max(hi - lo, 1e-6)
         votes = self.curated_.votes(outfit_vector) if outfit_vector is not None else {}
-        liked = None
+        target = q * scale
+        liked_target = None
         if votes:
-            # Bags like the ones curators chose for similar outfits: a second column in the
-            # same pass over the matrix (weighted cosine to the vote-weighted curated bags).
+            # Bags like the ones curators chose for similar outfits join the same target
+            # (the vote-weighted mean of their similarity-weighted unit rows), so a single
+            # mat-vec still scores every bag.
             voted = np.fromiter(votes, dtype=np.int64)
             weight = np.array([votes[int(b)][0] for b in voted], dtype=np.float32)
             rows = self.bag_matrix_[voted] * self.similar_weights_ ** 2 / self.similar_norms_[voted, None]
-            r = (weight[:, None] * rows).sum(axis=0) / weight.sum()
-            both = self.bag_matrix_ @ np.stack([q, r], axis=1)
-            scores, liked = both[:, 0], both[:, 1] / self.similar_norms_
-            np.clip(liked, 0.0, 1.0, out=liked)
-        else:
-            scores = self.bag_matrix_ @ q
-        scores -= lo
-        scores *= scale
-        if liked is not None:
-            scores += self.curated_weight * self.curated_alike * liked
-            direct = self.curated_weight * (1.0 - self.curated_alike)
+            liked_target = (weight[:, None] * rows).sum(axis=0) / (weight.sum() * self.typical_norm_)
+            target = target + self.curated_weight * self.curated_alike * liked_target
+        scores = self.bag_matrix_ @ target.astype(np.float32)
+        direct = self.curated_weight * (1.0 - self.curated_alike)
+        if direct > 0:
             for pos, (vote, _n) in votes.items():
                 scores[pos] += direct * vote
-        ranking = self._top(scores, filters, limit + extra, limit)
+        ranking = self._top(scores, filters, limit + extra, limit, offset=-lo * scale)
         ranking.sources, ranking.source_matrix, ranking.scale = names, sources, scale
         ranking.votes, ranking.traits = votes, traits
-        if liked is not None:
-            ranking.liked = {int(p): float(liked[p]) for p in ranking.positions}
+        if liked_target is not None:
+            ranking.liked = {int(p): float(self.bag_matrix_[p] @ liked_target) for p in ranking.positions}
         return ranking
 
-    def _top(self, scores: np.ndarray, filters: Filters, want: int, limit: int) -> Ranking:
+    def _inverse_mask(self, filters: Filters) -> tuple[np.ndarray, int]:
+        """Return (bags failing the filters, number passing), cached per filter set."""
+        key = replace(filters, exclude=())
+        hit = self._mask_cache.get(key)
+        if hit is None:
+            mask = filters.mask(self.bags_)
+            hit = (~mask, int(np.count_nonzero(mask)))
+            if len(self._mask_cache) >= MASK_CACHE:
+                self._mask_cache.pop(next(iter(self._mask_cache)), None)
+            self._mask_cache[key] = hit
+        return hit
+
+    def _top(self, scores: np.ndarray, filters: Filters, want: int, limit: int,
+             offset: float = 0.0) -> Ranking:
         """Mask, take the best candidates with argpartition, then diversify them with MMR."""
-        mask = filters.mask(self.bags_)
+        inverse, n_valid = self._inverse_mask(filters)
+        np.putmask(scores, inverse, -np.inf)
         for sku in filters.exclude:
             pos = self.bag_position_.get(sku)
-            if pos is not None:
-                mask[pos] = False
-        scores[~mask] = -np.inf
-        n_valid = int(np.count_nonzero(mask))
+            if pos is not None and np.isfinite(scores[pos]):
+                scores[pos] = -np.inf
+                n_valid -= 1
         k = min(n_valid, max(4 * want, want + 20))
-        if k == 0:
+        if k <= 0:
             return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         part = part[np.isfinite(scores[part])]
         part = part[np.lexsort((part, -scores[part]))]  # score desc, then position: deterministic
-        cand_scores = scores[part].astype(np.float64)
+        cand_scores = scores[part].astype(np.float64) + offset
         if self.diversity > 0 and len(part) > 1:
             vecs = _unit_rows(self.bag_matrix_[part] * self.similar_weights_)
             order = mmr_order(cand_scores, vecs, 1.0 - self.diversity, min(limit, len(part)))
@@ -316,7 +332,7 @@ class BagRecommender(BaseEstimator):
         if block == "curated" or ranking.source_matrix is None:
             return "curated:"
         s = ranking.sources.index(source)
-        cols = [j for j, n in enumerate(self.feature_names_) if n.startswith(block + ":")]
+        cols = self.block_columns_[block]
         contrib = ranking.source_matrix[s, cols] * self.bag_matrix_[pos, cols]
         return self.feature_names_[cols[int(np.argmax(contrib))]]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
 from lookbook.catalog.revision import current_revision
 from lookbook.db import Database
@@ -60,6 +61,9 @@ class ModelHolder:
         self._lock = threading.Lock()
         self._served: Served | None = None
         self._refitting = False
+        # A query is one mat-vec over a few MB: threading it costs more than it saves,
+        # and several workers share the cores anyway (measured in bench/).
+        threadpool_limits(limits=1, user_api="blas")
 
     def current(self, session: Session) -> Served:
         """Return the model to serve for the catalog as ``session`` sees it."""
