@@ -238,3 +238,25 @@ def test_media_is_served_with_fixed_type_nosniff_and_long_cache(client, key, bag
 ])
 def test_unknown_or_malformed_media_is_404(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_uploads_at_the_same_time_keep_one_picture_once(app, key, bag, db):
+    import threading
+
+    data = encode(photo((400, 300)), "PNG")
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def send() -> None:
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(upload(client, key, data).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 200, 200, 201]
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ItemImage)) == 1

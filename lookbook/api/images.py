@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
 
 from lookbook import appdb
 from lookbook.api.auth import secret_key_required
 from lookbook.api.items import item_json, item_or_404, media_url
 from lookbook.api.params import Params
 from lookbook.api.problems import ApiProblem, field_error
-from lookbook.catalog.queries import get_item
+from lookbook.catalog.models import Item
 from lookbook.images.errors import ImageRejected
 from lookbook.images.service import PALETTE_MODES, Attached, ImageService, process
 
@@ -68,7 +69,9 @@ def upload_image(sku: str) -> ResponseReturnValue:
     try:
         processed = process(data)  # outside the write transaction: decoding takes time
         with appdb.database().write() as session:
-            item = get_item(session, sku)
+            # Lock the item (PostgreSQL; SQLite's write lock already serialises) so two
+            # uploads at once cannot both pass the photo cap or add one picture twice.
+            item = session.scalar(select(Item).where(Item.sku == sku).with_for_update())
             if item is None:  # deleted while we decoded
                 raise ApiProblem(404, f"no item with sku {sku!r}", title="Not found", slug="unknown-sku")
             attached = service.attach_processed(session, item, processed, mode)
