@@ -293,3 +293,9 @@ def test_every_rendition_is_a_webp_or_jpeg_pillow_reads_back():
 
 def test_refusals_are_image_rejected_subclasses():
     assert issubclass(TooManyPixels, ImageRejected)
+
+
+def test_dark_sixteen_bit_grey_stays_dark():
+    im = Image.fromarray(np.full((80, 100), 200, dtype=np.uint16))  # 200/65535: nearly black
+    out = top_rendition(process(encode(im, "PNG")))
+    assert out.getpixel((10, 10))[0] <= 2

@@ -68,7 +68,9 @@ def open_image(data: bytes, draft_box: tuple[int, int] | None = None) -> Image.I
         # Pillow's UserWarnings (corrupt EXIF it skips, odd palettes) describe damage it
         # worked around; the metadata is dropped anyway, so they are noise here.
         warnings.simplefilter("ignore", UserWarning)
-        # Pillow only warns between 1x and 2x its limit; for us a bomb is a bomb.
+        # Pillow only warns between 1x and 2x its limit; for us a bomb is a bomb.  (The
+        # filter is process-wide; should a thread race it, _check_size still refuses,
+        # since our limit is below the size at which Pillow starts to warn.)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             im = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)

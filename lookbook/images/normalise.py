@@ -26,7 +26,8 @@ def _srgb() -> ImageCms.ImageCmsProfile:
 def _eight_bit(im: Image.Image) -> Image.Image:
     """Scale 16-bit (or 32-bit integer) grey down to 8 bits instead of clipping it white."""
     arr = np.asarray(im, dtype=np.int64)
-    top = 65535 if arr.max(initial=0) > 255 else 255
+    # "I" carries no bit depth: values above 255 can only come from a 16-bit source.
+    top = 65535 if im.mode.startswith("I;16") or arr.max(initial=0) > 255 else 255
     return Image.fromarray((np.clip(arr, 0, top) * 255 // top).astype(np.uint8), "L")
 
 
