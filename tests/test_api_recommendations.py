@@ -146,3 +146,21 @@ def test_readiness_reports_the_model(client, catalog):
     resp = client.get("/health/ready")
     assert resp.status_code == 200
     assert resp.json["checks"]["model"]["ok"] is True
+
+
+def test_a_configured_bundle_discount_is_shown(db, tmp_path, catalog):
+    from lookbook import create_app
+
+    app = create_app({
+        "instance": tmp_path / "instance", "database": db, "database_url": db.url,
+        "secret_key": "test-secret-key-not-for-production", "models_dir": tmp_path / "models",
+        "TESTING": True, "RATELIMIT_ENABLED": False, "BUNDLE_DISCOUNT_PERCENT": "10",
+    })
+    bundle = app.test_client().get("/api/v1/outfits/LOOK/bundles?limit=1").json["results"][0]
+    from decimal import Decimal
+
+    total = Decimal(bundle["total_price"])
+    discount = bundle["discount"]
+    assert discount["percent"] == "10"
+    assert Decimal(discount["amount"]) == (total / 10).quantize(Decimal("0.01"))
+    assert Decimal(discount["total_after_discount"]) == total - Decimal(discount["amount"])

@@ -74,7 +74,7 @@ def _discount(total: Decimal, percent: Decimal) -> dict[str, Any] | None:
     if percent <= 0:
         return None
     amount = (total * percent / 100).quantize(CENT)
-    return {"percent": str(percent.normalize()), "amount": str(amount),
+    return {"percent": format(percent.normalize(), "f"), "amount": str(amount),
             "total_after_discount": str((total - amount).quantize(CENT))}
 
 

@@ -107,18 +107,10 @@ class Filters:
     silhouette: tuple[str, ...] = ()
     exclude: tuple[str, ...] = field(default=())
 
-    RELAXABLE = ("season",)
-
     def without(self, name: str) -> Filters:
         """Return these filters with one of them lifted."""
         default = {f.name: f.default for f in fields(self)}[name]
         return replace(self, **{name: default})
-
-    def active(self) -> list[str]:
-        """Return the names of the filters that constrain anything."""
-        defaults = {f.name: f.default for f in fields(self)}
-        return [n for n, d in defaults.items() if getattr(self, n) not in (d, (), None)
-                or (n == "in_stock" and self.in_stock is not None)]
 
     def mask(self, t: BagTable) -> np.ndarray:
         """Return a boolean mask over the table's bags that pass every filter."""
