@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from lookbook.catalog.models import Item, ItemColour, ItemImage
 from lookbook.images.errors import ImageLimitReached, ImageUnreadable
 from lookbook.images.ingest import ProcessedImage, check_bytes, check_size, process
+from lookbook.images.storage import Storage, make_key
 
 __all__ = ["MAX_IMAGES_PER_ITEM", "PALETTE_MODES", "Attached", "ImageService", "process"]
-from lookbook.images.storage import Storage, make_key
 
 MAX_IMAGES_PER_ITEM = 12
 PALETTE_MODES = ("offer", "replace")
