@@ -77,6 +77,7 @@ REFUSED = {
     "heic brand": (b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 64, UnsupportedImageType),
     "fits": (b"SIMPLE  =                    T" + b" " * 2850, UnsupportedImageType),
     "zip": (b"PK\x03\x04" + b"\0" * 100, UnsupportedImageType),
+    "jpeg xl": (b"\xff\x0a" + b"\0" * 100, UnsupportedImageType),
     "truncated jpeg": (noisy_jpeg()[: len(noisy_jpeg()) // 2], ImageUnreadable),
     "truncated png": (encode(photo(), "PNG")[:300], ImageUnreadable),
     "png signature only": (b"\x89PNG\r\n\x1a\n", ImageUnreadable),

@@ -20,6 +20,8 @@ _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
     (b"SIMPLE  =", 0, "FITS"),
     (b"\x00\x00\x00\x0cjP  ", 0, "JPEG 2000"),
     (b"\xff\x4f\xff\x51", 0, "JPEG 2000"),
+    (b"\xff\x0a", 0, "JPEG XL"),
+    (b"\x00\x00\x00\x0cJXL \r\n\x87\n", 0, "JPEG XL"),
     (b"PK\x03\x04", 0, "ZIP archive"),
     (b"\x1f\x8b", 0, "gzip archive"),
     (b"qoif", 0, "QOI"),
