@@ -80,8 +80,9 @@ def test_palette_replace_makes_the_photo_colours_the_items(client, key, bag):
     assert [c["name"] for c in resp.json["colours"]] == [c["name"] for c in resp.json["palette"]["colours"]]
 
 
-def test_unknown_palette_mode_is_a_400(client, key, bag):
-    resp = upload(client, key, encode(photo(), "PNG"), url=URL + "?palette=merge")
+@pytest.mark.parametrize("query", ["?palette=merge", "?palette=offer,replace", "?palette=,"])
+def test_unknown_palette_mode_is_a_400(client, key, bag, query):
+    resp = upload(client, key, encode(photo(), "PNG"), url=URL + query)
     assert resp.status_code == 400
     assert resp.json["errors"][0]["field"] == "palette"
 

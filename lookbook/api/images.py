@@ -61,8 +61,11 @@ def _result_json(attached: Attached, mode: str) -> dict[str, Any]:
 def upload_image(sku: str) -> ResponseReturnValue:
     """Store a product photo; return the item with the palette read from the photo."""
     params = Params(request.args)
-    mode = (params.choices("palette", PALETTE_MODES) or ("offer",))[0]
+    modes = params.choices("palette", PALETTE_MODES) or ("offer",)
+    if len(modes) > 1:
+        params.errors.append(field_error("palette", "give one of: offer, replace"))
     params.finish()
+    mode = modes[0]
     item_or_404(sku)  # answer 404 before decoding anything
     data = _upload_bytes()
     service = image_service()
