@@ -8,7 +8,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFile
+from PIL import Image, ImageCms, ImageFile
 
 from lookbook.images.decode import MAX_PIXELS
 from lookbook.images.errors import ImageRejected, ImageUnreadable, TooManyPixels, UnsupportedImageType
@@ -166,9 +166,11 @@ def test_metadata_is_stripped_gps_comment_xmp_icc():
     gps[2] = (48.0, 51.0, 24.0)  # latitude
     gps[1] = "N"
     xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>secret-xmp</rdf:RDF></x:xmpmeta>'
-    data = encode(photo(), "JPEG", exif=exif, comment=b"secret-comment", xmp=xmp,
-                  icc_profile=Image.core.__dict__.get("_unused", b"") or None)
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = encode(photo(), "JPEG", exif=exif, comment=b"secret-comment", xmp=xmp, icc_profile=icc)
     assert b"secret-comment" in data and b"SecretCam" in data and b"secret-xmp" in data
+    source = Image.open(io.BytesIO(data))
+    assert source.getexif().get_ifd(0x8825)[1] == "N" and source.info["icc_profile"] == icc
     out = process(data)
     for r in out.renditions:
         for marker in (b"secret-comment", b"SecretCam", b"secret-xmp", b"Exif", b"xmpmeta",
