@@ -101,11 +101,8 @@ def _print_report(report, path: Path, dry_run: bool) -> None:
 
 
 def _image_attacher(settings: Settings):
-    """Return the image pipeline for import rows with an ``image``, if installed."""
-    try:
-        from lookbook.images.service import ImageService
-    except ImportError:
-        return None
+    """Return the image pipeline that ingests import rows' ``image`` files."""
+    from lookbook.images.service import ImageService
     from lookbook.images.storage import LocalStorage
 
     return ImageService(LocalStorage(settings.media_dir))
@@ -199,7 +196,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 
     settings = _settings()
     with open_database(settings) as db:
-        summary = build_demo(db, settings, echo=click.echo)
+        summary = build_demo(db, settings, echo=click.echo, show_progress=sys.stderr.isatty())
     click.echo(json.dumps(summary["counts"]))
     if no_serve:
         return

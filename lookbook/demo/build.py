@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import secrets
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from tqdm import tqdm
 
 from lookbook.auth.keys import create_key
 from lookbook.auth.models import User
@@ -19,17 +21,21 @@ from lookbook.config import Settings
 from lookbook.db import Database
 from lookbook.demo.catalog import generate, public_fields
 from lookbook.demo.drawing import draw_bag, draw_outfit
+from lookbook.images.service import ImageService
+from lookbook.images.storage import LocalStorage
+from lookbook.recommend.artifacts import fit_and_save
 
 DEMO_USER = "curator@lookbook.example"
 
 
-def write_demo_files(folder: Path, seed: int | None = None) -> Path:
+def write_demo_files(folder: Path, seed: int | None = None, show_progress: bool = False) -> Path:
     """Write the demo JSON document and its product shots into ``folder``; return the JSON."""
     doc = generate() if seed is None else generate(seed)
     images = folder / "images"
     images.mkdir(parents=True, exist_ok=True)
     items = []
-    for item in doc["items"]:
+    for item in tqdm(doc["items"], desc="drawing photos", unit="photo", file=sys.stderr,
+                     disable=not show_progress, leave=False):
         if item["kind"] == "bag":
             shot = draw_bag(item["silhouette"], item["colours"], item["styles"], float(item["width_cm"]))
         else:
@@ -42,34 +48,23 @@ def write_demo_files(folder: Path, seed: int | None = None) -> Path:
     return path
 
 
-def _image_service(settings: Settings) -> Any:
-    try:
-        from lookbook.images.service import ImageService
-    except ImportError:
-        return None
-    from lookbook.images.storage import LocalStorage
-
-    return ImageService(LocalStorage(settings.media_dir))
-
-
 def _fit(db: Database, settings: Settings, echo: Callable[[str], Any]) -> None:
-    try:
-        from lookbook.recommend.artifacts import fit_and_save
-    except ImportError:
-        return
     card = fit_and_save(db, settings.models_dir)
     echo(f"fitted the recommender (revision {card['catalog_revision'][:8]})")
 
 
-def build_demo(db: Database, settings: Settings, echo: Callable[[str], Any] = print) -> dict[str, Any]:
+def build_demo(db: Database, settings: Settings, echo: Callable[[str], Any] = print,
+               show_progress: bool = False) -> dict[str, Any]:
     """Import the demo catalog (idempotent), add a curator and a key, fit the model."""
-    images = _image_service(settings)
+    images = ImageService(LocalStorage(settings.media_dir))
     with tempfile.TemporaryDirectory(prefix="lookbook-demo-") as tmp:
-        path = write_demo_files(Path(tmp))
+        path = write_demo_files(Path(tmp), show_progress=show_progress)
         rows, books = read_json(path.read_bytes())
         with db.write() as session:
-            report = import_rows(session, rows, books, base_dir=Path(tmp).resolve(),
-                                 images=images)
+            with tqdm(total=len(rows), desc="importing", unit="item", file=sys.stderr,
+                      disable=not show_progress, leave=False) as bar:
+                report = import_rows(session, rows, books, base_dir=Path(tmp).resolve(),
+                                     images=images, progress=bar.update)
             if not report.ok:  # the generator is ours: a bad row is a bug
                 raise RuntimeError("demo catalog invalid: " + "; ".join(map(str, report.errors[:5])))
     echo(f"demo catalog: {report.created} created, {report.updated} updated, "
