@@ -35,10 +35,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         LOOKBOOK=settings,
+        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,
         TESTING=bool(settings.extra.get("TESTING", False)),
         RATELIMIT_ENABLED=settings.extra.get("RATELIMIT_ENABLED", True),
     )
 
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust exactly this many proxies for the client address, scheme and host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,  # type: ignore[method-assign]
+                                x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented field order
 
     from lookbook import appdb, http

@@ -21,6 +21,15 @@ class ConfigError(RuntimeError):
     """The environment does not describe a runnable service."""
 
 
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service needs to know about where it runs."""
@@ -33,7 +42,8 @@ class Settings:
     redis_url: str = ""
     env: str = "development"
     max_upload_bytes: int = 20 * 1024 * 1024
-    max_per_page: int = 100
+    trusted_hosts: tuple[str, ...] = ()
+    proxy_hops: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -54,6 +64,9 @@ class Settings:
             media_dir=Path(env.get("LOOKBOOK_MEDIA_DIR") or instance / "media").resolve(),
             redis_url=env.get("LOOKBOOK_REDIS_URL", ""),
             env=env.get("LOOKBOOK_ENV", "development"),
+            trusted_hosts=tuple(h.strip() for h in env.get("LOOKBOOK_TRUSTED_HOSTS", "").split(",")
+                                if h.strip()),
+            proxy_hops=_int(env, "LOOKBOOK_PROXY_HOPS", 0),
         )
         return settings.with_defaults()
 

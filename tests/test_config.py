@@ -49,3 +49,31 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     db.dispose()
+
+
+def test_trusted_hosts_refuse_other_host_headers(tmp_path, db):
+    from lookbook import create_app
+
+    app = create_app({"instance": tmp_path, "database": db, "database_url": db.url,
+                      "secret_key": "x", "TESTING": True,
+                      "trusted_hosts": ("shop.example",)})
+    client = app.test_client()
+    assert client.get("/health/live", headers={"Host": "shop.example"}).status_code == 200
+    assert client.get("/health/live", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_proxy_hops_use_the_forwarded_client_address(tmp_path, db):
+    from flask import request
+
+    from lookbook import create_app
+
+    app = create_app({"instance": tmp_path, "database": db, "database_url": db.url,
+                      "secret_key": "x", "TESTING": True, "proxy_hops": 1})
+    app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    resp = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert resp.get_data(as_text=True) == "203.0.113.9"
+
+
+def test_a_malformed_number_setting_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="LOOKBOOK_PROXY_HOPS"):
+        Settings.from_env({"LOOKBOOK_INSTANCE": str(tmp_path), "LOOKBOOK_PROXY_HOPS": "two"})
