@@ -85,6 +85,7 @@ REFUSED = {
     "pixel flood 30k x 30k": (png_header_only(30_000, 30_000), TooManyPixels),
     "pixel flood 144 MP (Pillow only warns)": (png_header_only(12_000, 12_000), TooManyPixels),
     "over our own limit": (png_header_only(8_000, 8_000), TooManyPixels),
+    "png over the decoded limit": (png_header_only(6_000, 6_000), TooManyPixels),
     "too small": (encode(photo((8, 8)), "PNG"), ImageUnreadable),
     "absurd aspect ratio": (encode(photo((2000, 20)), "PNG"), ImageUnreadable),
 }

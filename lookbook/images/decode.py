@@ -24,6 +24,9 @@ ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 ACCEPTED_NAMES = "JPEG, PNG, WebP or GIF"
 # Well below Pillow's own 89 MP warning: a 48 MP phone photo still fits.
 MAX_PIXELS = 50_000_000
+# What we agree to hold decoded (30 MP RGBA = 120 MB).  JPEG decodes at a reduced scale
+# (draft), so this only bites PNG, WebP and GIF, which decode at full size.
+MAX_DECODED_PIXELS = 30_000_000
 MIN_SIDE = 16
 MAX_ASPECT = 12
 # Pillow raises a zoo of exception types on hostile input (fuzzers see them all);
@@ -82,10 +85,17 @@ def open_image(data: bytes, draft_box: tuple[int, int] | None = None) -> Image.I
         except DECODE_ERRORS as exc:
             raise ImageUnreadable(f"the picture cannot be read ({_why(exc)})") from None
         _check_size(im)  # declared size, before any pixel is decoded
+        if draft_box and im.format in ("JPEG", "MPO"):
+            try:
+                im.draft("RGB", draft_box)  # decode at 1/2, 1/4 or 1/8 scale when it covers the box
+            except DECODE_ERRORS as exc:
+                raise ImageUnreadable(f"the picture cannot be read ({_why(exc)})") from None
+        if im.width * im.height > MAX_DECODED_PIXELS:
+            raise TooManyPixels(f"{im.format} pictures may have at most "
+                                f"{MAX_DECODED_PIXELS // 1_000_000} megapixels; this one has "
+                                f"{im.width * im.height / 1e6:.0f}")
         try:
             # ImageFile.LOAD_TRUNCATED_IMAGES stays False (Pillow's default): short files fail.
-            if draft_box and im.format in ("JPEG", "MPO"):
-                im.draft("RGB", draft_box)  # decode at 1/2, 1/4 or 1/8 scale when it covers the box
             im.load()  # frame 0 only (GIF, WebP animation, MPO)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise TooManyPixels("the picture holds more pixels than it declared") from None
