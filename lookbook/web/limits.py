@@ -19,6 +19,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         app=app,
         default_limits=[settings.extra.get("RATE_LIMIT", DEFAULT_LIMIT)],
         storage_uri=settings.redis_url or "memory://",
+        key_prefix=settings.extra.get("RATE_LIMIT_PREFIX", "lookbook"),
         headers_enabled=True,
         swallow_errors=True,  # a dead Redis must not turn reads into 500s
         in_memory_fallback_enabled=True,

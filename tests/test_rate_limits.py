@@ -1,0 +1,39 @@
+"""Public reads are rate-limited with a 429 problem and Retry-After, shared via Redis."""
+
+import os
+import uuid
+
+import pytest
+
+REDIS_URL = os.environ.get("LOOKBOOK_TEST_REDIS_URL", "")
+
+
+def _app(tmp_path, db, **extra):
+    from lookbook import create_app
+
+    return create_app({"instance": tmp_path, "database": db, "database_url": db.url,
+                       "secret_key": "x", "TESTING": True, "RATE_LIMIT": "3 per minute", **extra})
+
+
+def test_reads_over_the_limit_get_429_with_retry_after(tmp_path, db):
+    client = _app(tmp_path, db).test_client()
+    codes = [client.get("/api/v1/items").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    resp = client.get("/api/v1/items")
+    assert resp.mimetype == "application/problem+json"
+    assert int(resp.headers["Retry-After"]) > 0
+    assert client.get("/health/live").status_code == 200  # health checks are never limited
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="set LOOKBOOK_TEST_REDIS_URL to test shared limits")
+def test_two_workers_share_one_limit_through_redis(tmp_path, db):
+    prefix = uuid.uuid4().hex  # a fresh key space for this run
+    first = _app(tmp_path / "a", db, redis_url=REDIS_URL, RATE_LIMIT_PREFIX=prefix).test_client()
+    second = _app(tmp_path / "b", db, redis_url=REDIS_URL, RATE_LIMIT_PREFIX=prefix).test_client()
+    codes = [c.get("/api/v1/items").status_code for c in (first, second, first, second)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_a_dead_redis_does_not_break_reads(tmp_path, db):
+    client = _app(tmp_path, db, redis_url="redis://127.0.0.1:1/0").test_client()
+    assert client.get("/api/v1/items").status_code == 200
