@@ -139,9 +139,14 @@ class Recommender:
                 explain: Any, kind: str = "bag") -> list[Result]:
         skus = self.model.bags_.skus if kind == "bag" else self.model.outfit_skus_
         candidates = [(int(p), float(s)) for p, s in zip(ranking.positions, ranking.scores, strict=True)]
-        rows = self.live([skus[p] for p, _ in candidates])
+        rows: dict[str, Item] = {}
+        fetched = 0
         out: list[Result] = []
-        for pos, score in candidates:
+        for i, (pos, score) in enumerate(candidates):
+            if i >= fetched:  # read live rows a few at a time: most candidates pass
+                batch = candidates[fetched:fetched + want - len(out) + 2]
+                rows.update(self.live([skus[p] for p, _ in batch]))
+                fetched += len(batch)
             item = rows.get(skus[pos])
             if item is None or item.sku in taken or item.kind != kind:
                 continue
