@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -12,6 +11,7 @@ from flask import Blueprint, Flask, current_app, request
 from flask.blueprints import BlueprintSetupState
 
 from lookbook import appdb
+from lookbook.api.body import json_body
 from lookbook.api.items import item_json, item_or_404
 from lookbook.api.params import Params
 from lookbook.api.problems import ApiProblem, field_error
@@ -158,25 +158,6 @@ OPERATIONS: dict[str, Callable[[str, Mapping[str, Any]], dict[str, Any]]] = {
 
 
 # -- JSON bodies ------------------------------------------------------------------------------
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def json_body() -> dict[str, Any]:
-    """Decode the request body as a JSON object or answer 400/415 (never 500)."""
-    if not request.is_json:
-        raise ApiProblem(415, "send the body as application/json", title="Unsupported media type")
-    try:
-        data = json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
-    except RecursionError:
-        raise ApiProblem(400, "the JSON body is nested too deeply", title="Invalid JSON") from None
-    except ValueError as exc:
-        raise ApiProblem(400, f"the body is not valid JSON: {str(exc)[:120]}", title="Invalid JSON") from None
-    if not isinstance(data, dict):
-        raise ApiProblem(422, "the body must be a JSON object", title="Invalid body")
-    return data
-
-
 def body_params(body: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
     """Turn JSON filter values (strings, numbers, booleans, lists) into query-style strings."""
     out: dict[str, str] = {}
