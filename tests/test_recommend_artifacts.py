@@ -111,3 +111,17 @@ def test_evaluate_explains_when_there_is_nothing_to_hold_out(db, run_cli):
     result = run_cli("evaluate")
     assert result.exit_code != 0
     assert "at least 2 curated looks" in result.output
+
+
+def test_a_restarted_server_serves_an_older_artifact_until_it_refits(db, tmp_path):
+    small_catalog(db)
+    fit_and_save(db, tmp_path)
+    add_items(db, bag("B5", "pink", styles=["playful"]))  # the catalog moves on
+    holder = ModelHolder(db, tmp_path, refit="never")
+    with db.session() as session:
+        served = holder.current(session)
+    assert not served.fresh and "B1" in served.model.bag_position_
+    assert "B5" not in served.model.bag_position_
+    with db.session() as session:
+        refitted = ModelHolder(db, tmp_path, refit="sync").current(session)
+    assert refitted.fresh and "B5" in refitted.model.bag_position_

@@ -38,8 +38,8 @@ def _setup(state: BlueprintSetupState) -> None:
     """Give the app one model holder and report it in /health/ready."""
     app: Flask = state.app
     settings = app.config["LOOKBOOK"]
-    holder = ModelHolder(app.extensions[appdb.EXTENSION], settings.models_dir,
-                         refit=str(settings.extra.get("RECOMMEND_REFIT", "auto")))
+    refit = settings.extra.get("RECOMMEND_REFIT") or os.environ.get("LOOKBOOK_RECOMMEND_REFIT", "auto")
+    holder = ModelHolder(app.extensions[appdb.EXTENSION], settings.models_dir, refit=str(refit))
     app.extensions[EXTENSION] = holder
     add_ready_check(app, "model", holder.ready)
 

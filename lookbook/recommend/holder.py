@@ -74,6 +74,8 @@ class ModelHolder:
         loaded = self._load_if(revision)
         if loaded is not None:
             return loaded
+        if served is None:  # just started: an older artifact still beats waiting for a fit
+            served = self._load_stale()
         if served is None or self._mode(served) == "sync":
             return self._refit_now(revision)
         if self._mode(served) == "background":
@@ -109,6 +111,18 @@ class ModelHolder:
                 log.warning("cannot load the model in %s: %s", self.models_dir, exc)
                 return None
             self._served = Served(model, card, fresh=True)
+            return self._served
+
+    def _load_stale(self) -> Served | None:
+        """Load whatever model is saved, marked stale (the catalog moved on since)."""
+        with self._lock:
+            if self._served is not None:
+                return self._served
+            try:
+                model, card = load_model(self.models_dir)
+            except (ArtifactError, OSError, ValueError, KeyError):
+                return None
+            self._served = Served(model, card, fresh=False)
             return self._served
 
     def _fit(self) -> Served:
