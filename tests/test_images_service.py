@@ -138,3 +138,29 @@ def test_storage_keys_are_generated_and_checked(tmp_path):
     with pytest.raises(ValueError):
         make_key("../x", 320, "webp")
     assert not list((tmp_path / "media").rglob(".part-*"))  # the temp file was renamed away
+
+
+def test_import_image_paths_cannot_leave_the_import_folder(run_cli, db, tmp_path):
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes(encode(photo(), "JPEG"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "catalog.json"
+    path.write_text(json.dumps([item("BAG-9", image="../secret.jpg"),
+                                item("BAG-8", image=str(secret))]))
+    result = run_cli("import", str(path))
+    assert result.exit_code == 1
+    assert "must stay inside the import file's folder" in result.output
+    assert "must be a path relative to the import file" in result.output
+    assert count(db, Item) == 0
+
+
+def test_oversized_file_is_refused_before_it_is_read(tmp_path):
+    from lookbook.images.errors import FileTooLarge
+
+    big = tmp_path / "huge.jpg"
+    with big.open("wb") as fh:
+        fh.truncate(21 * 1024 * 1024)  # sparse: nothing is really written or read
+    with pytest.raises(FileTooLarge, match="at most 20 MB") as caught:
+        ImageService(LocalStorage(tmp_path / "media")).check(big)
+    assert caught.value.status == 413
