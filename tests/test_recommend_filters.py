@@ -81,6 +81,7 @@ def test_every_ranked_bag_passes_every_filter(bags, filters, limit, occasion, ma
     cat = catalog_of(outfit("O1", ["navy", "coral"], [occasion]), *bags)
     model = BagRecommender().fit(cat)
     ranking = model.rank_bags(traits_of(cat.outfits[0]), filters, limit,
+                              season=filters.season[0] if filters.season else None,
                               market=load_markets().get(market) if market else None)
     returned = [cat.bags[p] for p in ranking.positions]
     assert all(passes(b, filters) for b in returned)

@@ -165,16 +165,6 @@ class FeatureSpace:
     def index(self) -> dict[str, int]:
         return {n: i for i, n in enumerate(self.names)}
 
-    def vector(self, weights: dict[str, float]) -> np.ndarray:
-        """Return a dense float32 vector from named weights (unknown names ignored)."""
-        idx = self.index()
-        vec = np.zeros(len(self.names), dtype=np.float32)
-        for key, w in weights.items():
-            j = idx.get(key)
-            if j is not None:
-                vec[j] += w
-        return vec
-
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
         """Return (group id per column, convex flag per group) for score bounds."""
         labels: list[str] = []
