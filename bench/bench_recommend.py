@@ -108,6 +108,7 @@ def run(model: BagRecommender, catalog: Catalog, args, build: float, fit_s: floa
     outfits = catalog.outfits
     bags = catalog.bags
     filters = Filters(size=vocab.ACCENT_SIZES, in_stock=True)
+    by_sku = {b.sku: b for b in bags}
     matrix = model.bag_matrix_
     rng = np.random.default_rng(3)
     queries = [outfits[i % len(outfits)] for i in rng.permutation(args.queries)]
@@ -115,7 +116,8 @@ def run(model: BagRecommender, catalog: Catalog, args, build: float, fit_s: floa
     def recommend(outfit: ItemRecord) -> list[list[str]]:
         ranking = model.rank_bags(traits_of(outfit), filters, 5,
                                   outfit_vector=model.outfit_vector(sku=outfit.sku))
-        return [model.explain(ranking, int(p), BagView.of(bags[int(p)])) for p in ranking.positions[:5]]
+        return [model.explain(ranking, int(p), BagView.of(by_sku[model.bags_.skus[int(p)]]))
+                for p in ranking.positions[:5]]
 
     qs = [model.outfit_profiles_[model.outfit_position_[o.sku]].copy() for o in queries]
 
@@ -148,6 +150,9 @@ def run(model: BagRecommender, catalog: Catalog, args, build: float, fit_s: floa
     print(f"{'bags-for-outfit (rank + reasons)':<34} {rec50:>8.3f} {rec95:>8.3f}")
     print(f"{'floor (mat-vec + argpartition)':<34} {fl50:>8.3f} {fl95:>8.3f}")
     print(f"{'ratio to floor':<34} {rec50 / fl50:>8.2f} {rec95 / fl95:>8.2f}")
+    lo, hi = model._rows_for(filters)
+    print(f"rows scanned by a micro/mini query: {hi - lo:,} of {matrix.shape[0]:,} "
+          f"(rows are stored in size order; the floor scans all of them)")
     print(f"fit: {fit_s:.2f} s   artifact load (memory-mapped): {load_s * 1000:.0f} ms")
     print(f"bag arrays: {bag_side / 1e6:.1f} MB = {bag_side / raw:.2f}x the raw float32 bag matrix "
           f"({raw / 1e6:.1f} MB); all arrays incl. outfits {arrays / 1e6:.1f} MB")

@@ -83,7 +83,8 @@ def test_every_ranked_bag_passes_every_filter(bags, filters, limit, occasion, ma
     ranking = model.rank_bags(traits_of(cat.outfits[0]), filters, limit,
                               season=filters.season[0] if filters.season else None,
                               market=load_markets().get(market) if market else None)
-    returned = [cat.bags[p] for p in ranking.positions]
+    by_sku = {b.sku: b for b in cat.bags}
+    returned = [by_sku[model.bags_.skus[p]] for p in ranking.positions]
     assert all(passes(b, filters) for b in returned)
     eligible = [b for b in cat.bags if passes(b, filters)]
     assert len(returned) >= min(limit, len(eligible))  # nothing eligible is silently dropped

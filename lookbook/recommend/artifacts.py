@@ -41,7 +41,7 @@ from lookbook.recommend.filters import BagTable
 
 log = logging.getLogger(__name__)
 CARD = "model-card.json"
-FORMAT = 1
+FORMAT = 2  # 2: bag rows sorted by size
 MODEL_ARRAYS = ("bag_matrix_", "outfit_matrix_", "outfit_profiles_", "outfit_unit_",
                 "outfit_bounds_", "similar_norms_", "look_outfits_", "look_bags_")
 KEEP_OLD = 2

@@ -23,7 +23,7 @@ from lookbook.recommend.curated import CuratedVotes
 from lookbook.recommend.data import Catalog
 from lookbook.recommend.diversity import mmr_order
 from lookbook.recommend.features import FeatureSpace, fitted_transformer, rows
-from lookbook.recommend.filters import BagTable, Filters
+from lookbook.recommend.filters import SIZE_CODE, BagTable, Filters
 from lookbook.recommend.query import BagView, traits_of
 from lookbook.styling.markets import Market
 from lookbook.styling.rules import OutfitTraits, target_profile
@@ -75,8 +75,11 @@ class BagRecommender(BaseEstimator):
         self.transformer_ = fitted_transformer()
         space = FeatureSpace.from_transformer(self.transformer_)
         self.feature_names_ = list(space.names)
-        self.bag_matrix_ = self._encode(catalog.bags)
-        self.bags_ = BagTable.from_records(catalog.bags)
+        # Rows are kept in size order so a size filter (micro,mini by default) scans one
+        # contiguous slice of the matrix instead of all of it.
+        bags = sorted(catalog.bags, key=lambda b: SIZE_CODE.get(b.size or "", -1))
+        self.bag_matrix_ = self._encode(bags)
+        self.bags_ = BagTable.from_records(bags)
         self.outfit_skus_ = [o.sku for o in catalog.outfits]
         self.outfit_matrix_ = self._encode(catalog.outfits)
         self.outfit_profiles_ = np.zeros((len(catalog.outfits), len(space.names)), dtype=np.float32)
@@ -118,6 +121,10 @@ class BagRecommender(BaseEstimator):
             block = name.partition(":")[0]
             self.block_columns_[block] = np.append(self.block_columns_.get(block, []), j).astype(np.int64)
         self._mask_cache: dict[Filters, tuple[np.ndarray, int]] = {}
+        sizes = np.asarray(self.bags_.size)
+        self.size_starts_ = None
+        if np.all(sizes[1:] >= sizes[:-1]):
+            self.size_starts_ = np.searchsorted(sizes, np.arange(-1, len(SIZE_CODE) + 1))
 
     def _fit_curated(self) -> None:
         """Fit the curated votes from the look arrays (after fit, loading, or new looks)."""
@@ -194,12 +201,14 @@ class BagRecommender(BaseEstimator):
             rows = self.bag_matrix_[voted] * self.similar_weights_ ** 2 / self.similar_norms_[voted, None]
             liked_target = (weight[:, None] * rows).sum(axis=0) / (weight.sum() * self.typical_norm_)
             target = target + self.curated_weight * self.curated_alike * liked_target
-        scores = self.bag_matrix_ @ target.astype(np.float32)
+        start, end = self._rows_for(filters)
+        scores = self.bag_matrix_[start:end] @ target.astype(np.float32)
         direct = self.curated_weight * (1.0 - self.curated_alike)
         if direct > 0:
             for pos, (vote, _n) in votes.items():
-                scores[pos] += direct * vote
-        ranking = self._top(scores, filters, limit + extra, limit, offset=-lo * scale)
+                if start <= pos < end:
+                    scores[pos - start] += direct * vote
+        ranking = self._top(scores, filters, limit + extra, limit, offset=-lo * scale, start=start)
         ranking.sources, ranking.source_matrix, ranking.scale = names, sources, scale
         ranking.votes, ranking.traits = votes, traits
         if liked_target is not None:
@@ -218,15 +227,30 @@ class BagRecommender(BaseEstimator):
             self._mask_cache[key] = hit
         return hit
 
+    def _rows_for(self, filters: Filters) -> tuple[int, int]:
+        """Return the row range that holds every bag of the sizes the filters allow."""
+        n = len(self.bags_.skus)
+        if not filters.size or self.size_starts_ is None:
+            return 0, n
+        codes = [SIZE_CODE[s] for s in filters.size if s in SIZE_CODE]
+        if not codes:
+            return 0, 0
+        # size_starts_[c + 1] is where size code c begins (code -1, no size, comes first).
+        return int(self.size_starts_[min(codes) + 1]), int(self.size_starts_[max(codes) + 2])
+
     def _top(self, scores: np.ndarray, filters: Filters, want: int, limit: int,
-             offset: float = 0.0) -> Ranking:
-        """Mask, take the best candidates with argpartition, then diversify them with MMR."""
-        inverse, n_valid = self._inverse_mask(filters)
-        np.putmask(scores, inverse, -np.inf)
+             offset: float = 0.0, start: int = 0) -> Ranking:
+        """Mask, take the best candidates with argpartition, then diversify them with MMR.
+
+        ``scores`` cover rows ``start`` to ``start + len(scores)`` of the bag matrix.
+        """
+        end = start + len(scores)
+        inverse, n_valid = self._inverse_mask(filters)  # every passing bag lies in the range
+        np.putmask(scores, inverse[start:end], -np.inf)
         for sku in filters.exclude:
             pos = self.bag_position_.get(sku)
-            if pos is not None and np.isfinite(scores[pos]):
-                scores[pos] = -np.inf
+            if pos is not None and start <= pos < end and np.isfinite(scores[pos - start]):
+                scores[pos - start] = -np.inf
                 n_valid -= 1
         k = min(n_valid, max(4 * want, want + 20))
         if k <= 0:
@@ -235,6 +259,7 @@ class BagRecommender(BaseEstimator):
         part = part[np.isfinite(scores[part])]
         part = part[np.lexsort((part, -scores[part]))]  # score desc, then position: deterministic
         cand_scores = scores[part].astype(np.float64) + offset
+        part = part + start
         if self.diversity > 0 and len(part) > 1:
             vecs = _unit_rows(self.bag_matrix_[part] * self.similar_weights_)
             order = mmr_order(cand_scores, vecs, 1.0 - self.diversity, min(limit, len(part)))
