@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lookbook import appdb
 from lookbook.catalog.models import Item
-from lookbook.lookbooks.models import Lookbook
+from lookbook.lookbooks.queries import live_lookbooks
 
 bp = Blueprint("pages", __name__)
 
@@ -17,9 +17,7 @@ def home() -> str:
     """Show the published lookbooks and the size of the catalog."""
     session = appdb.session()
     counts = dict(session.execute(select(Item.kind, func.count()).group_by(Item.kind)).all())
-    books = session.scalars(
-        select(Lookbook).where(Lookbook.published.is_(True)).order_by(Lookbook.title)
-    ).all()
+    books = live_lookbooks(session)
     return render_template("home.html", counts=counts, lookbooks=books, thumbnail=thumbnail)
 
 
