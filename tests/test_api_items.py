@@ -147,10 +147,15 @@ def test_readiness_fails_with_503_when_the_schema_is_behind(client, db):
     from sqlalchemy import text
 
     with db.engine.begin() as conn:
+        head = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
         conn.execute(text("UPDATE alembic_version SET version_num = 'old'"))
-    ready = client.get("/health/ready")
-    assert ready.status_code == 503
-    assert "lookbook init" in ready.json["checks"]["database"]["detail"]
+    try:
+        ready = client.get("/health/ready")
+        assert ready.status_code == 503
+        assert "lookbook init" in ready.json["checks"]["database"]["detail"]
+    finally:  # the PostgreSQL schema is shared by the whole session
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
 
 
 def test_a_dead_database_gives_a_503_problem_not_a_500(tmp_path):

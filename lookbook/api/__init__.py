@@ -14,12 +14,14 @@ def init_app(app: Flask) -> None:
     from lookbook.api.item_writes import bp as item_writes_bp
     from lookbook.api.items import bp as items_bp
     from lookbook.api.lookbooks import bp as lookbooks_bp
+    from lookbook.api.openapi import bp as openapi_bp
     from lookbook.api.recommendations import bp as recommendations_bp
 
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.register_blueprint(items_bp)
     api.register_blueprint(item_writes_bp)
     api.register_blueprint(lookbooks_bp)
+    api.register_blueprint(openapi_bp)
     api.register_blueprint(recommendations_bp)
     api.register_blueprint(images_bp)
     app.register_blueprint(api)

@@ -1,0 +1,271 @@
+"""The OpenAPI 3.1 document for /api/v1, served at /api/v1/openapi.json.
+
+Written as data next to the views it describes; tests check that every API route is
+documented here and fuzz the API against it (schemathesis), so it cannot drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from lookbook.styling import vocab
+
+bp = Blueprint("openapi", __name__)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _list_param(name: str, values: tuple[str, ...] | list[str], doc: str) -> dict[str, Any]:
+    """A query parameter taking any of ``values``, comma-separated (``a,b``)."""
+    return {"name": name, "in": "query", "required": False, "description": doc + " (comma-separated)",
+            "style": "form", "explode": False,
+            "schema": {"type": "array", "minItems": 1, "uniqueItems": True,
+                       "items": {"type": "string", "enum": list(values)}}}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+SKU = {"name": "sku", "in": "path", "required": True,
+       "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+PRICE = {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$", "examples": ["49.90"]}
+MATERIALS = (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)
+
+FILTERS = [
+    _list_param("kind", vocab.KINDS, "outfit or bag"),
+    _list_param("occasion", vocab.OCCASIONS, "occasions"),
+    _list_param("colour", tuple(vocab.COLOURS), "colour names"),
+    _list_param("material", MATERIALS, "materials or material families"),
+    _list_param("size", vocab.SIZES, "bag sizes"),
+    _list_param("season", vocab.SEASONS, "seasons"),
+    _list_param("sustainability", vocab.SUSTAINABILITY, "sustainability tags"),
+    {"name": "min_price", "in": "query", "schema": PRICE},
+    {"name": "max_price", "in": "query", "schema": PRICE},
+    {"name": "in_stock", "in": "query", "schema": {"type": "string", "enum": ["true", "false", "any"]}},
+]
+PAGING = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1},
+     "description": "at most 100 (larger values are capped)"},
+]
+RECOMMEND = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1},
+     "description": "default 5, at most 50 (larger values are capped)"},
+    {**_list_param("size", vocab.SIZES, "bag sizes"),
+     "description": "bag sizes (comma-separated) or `any`; bags-for-outfit and bundle accents "
+                    "default to micro,mini"},
+    *[p for p in FILTERS if p["name"] in ("material", "sustainability", "season", "min_price",
+                                          "max_price", "in_stock")],
+    _list_param("tier", vocab.TIERS, "tiers"),
+    _list_param("market", vocab.MARKETS, "market profile id"),
+    {"name": "exclude", "in": "query", "description": "skus never to return, comma-separated",
+     "style": "form", "explode": False,
+     "schema": {"type": "array", "maxItems": 200, "items": {"type": "string", "minLength": 1}}},
+]
+ERRORS = {"400": _problem("Invalid parameters"), "429": _problem("Too many requests"),
+          "503": _problem("Database unavailable")}
+WRITE_ERRORS = {**ERRORS, "401": _problem("Missing or invalid secret key"),
+                "415": _problem("Unsupported media type"), "422": _problem("Invalid body")}
+SECRET = [{"secretKey": []}]
+
+SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "type": "object", "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"},
+            "status": {"type": "integer"}, "detail": {"type": "string"},
+            "errors": {"type": "array", "items": {
+                "type": "object", "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+        },
+    },
+    "Colour": {"type": "object", "required": ["name", "hex"], "properties": {
+        "name": {"type": "string", "enum": list(vocab.COLOURS)},
+        "hex": {"type": "string", "pattern": "^#[0-9a-f]{6}$"}}},
+    "Item": {
+        "type": "object",
+        "required": ["sku", "kind", "name", "occasions", "colours", "price", "currency", "images"],
+        "properties": {
+            "sku": {"type": "string"}, "kind": {"type": "string", "enum": list(vocab.KINDS)},
+            "name": {"type": "string"},
+            "occasions": {"type": "array", "items": {"type": "string"}},
+            "colours": {"type": "array", "items": _ref("Colour")},
+            "material": _nullable({"type": "string"}),
+            "material_family": _nullable({"type": "string"}),
+            "styles": {"type": "array", "items": {"type": "string"}},
+            "seasons": {"type": "array", "items": {"type": "string"}},
+            "sustainability": {"type": "array", "items": {"type": "string"}},
+            "price": PRICE, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "brand": _nullable({"type": "string"}), "tier": _nullable({"type": "string"}),
+            "in_stock": {"type": "boolean"}, "limited_edition": {"type": "boolean"},
+            "images": {"type": "array", "items": {"type": "string"}},
+            "image_sizes": {"type": "array", "items": {"type": "array", "items": {"type": "object"}}},
+            "width_cm": {"type": "number"}, "size": {"type": "string", "enum": list(vocab.SIZES)},
+            "silhouette": {"type": "string"}, "detachable_strap": {"type": "boolean"},
+        },
+    },
+    "ItemInput": {
+        "type": "object", "required": ["sku", "kind", "name", "colours", "price", "currency"],
+        "description": "The import fields (DESIGN §4.2); lists may also be ';'-separated text.",
+        "properties": {
+            "sku": {"type": "string"}, "kind": {"type": "string", "enum": list(vocab.KINDS)},
+            "name": {"type": "string"},
+            "colours": {"type": "array", "items": {"type": "string"}},
+            "price": {"type": "string"}, "currency": {"type": "string"},
+        },
+    },
+    "ItemPage": {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
+        "items": {"type": "array", "items": _ref("Item")}, "page": {"type": "integer"},
+        "per_page": {"type": "integer"}, "total": {"type": "integer"}}},
+    "Scored": {"type": "object", "required": ["score", "reasons"], "properties": {
+        "bag": _ref("Item"), "outfit": _ref("Item"),
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "reasons": {"type": "array", "items": {"type": "string"}}}},
+    "Bundle": {"type": "object", "required": ["items", "total_price", "currency", "score", "reasons"],
+               "properties": {
+                   "items": {"type": "array", "items": _ref("Item"), "minItems": 2, "maxItems": 2},
+                   "total_price": PRICE, "currency": {"type": "string"},
+                   "score": {"type": "number"}, "reasons": {"type": "array", "items": {"type": "string"}}}},
+    "Recommendations": {"type": "object", "required": ["results", "model"], "properties": {
+        "outfit": {"type": "object"}, "bag": _ref("Item"),
+        "results": {"type": "array", "items": {"anyOf": [_ref("Scored"), _ref("Bundle")]}},
+        "relaxed": {"type": "array", "items": {"type": "string"}},
+        "model": {"type": "object", "required": ["revision"],
+                  "properties": {"revision": {"type": "string"}}}}},
+    "Lookbook": {"type": "object", "required": ["slug", "title", "description", "season"],
+                 "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
+                                "description": {"type": "string"},
+                                "season": _nullable({"type": "string"}),
+                                "looks": {"type": "array", "items": {"type": "object"}},
+                                "looks_count": {"type": "integer"}}},
+    "ImportReport": {"type": "object", "required": ["rows", "written", "created", "updated"],
+                     "properties": {"rows": {"type": "integer"}, "written": {"type": "boolean"},
+                                    "created": {"type": "integer"}, "updated": {"type": "integer"},
+                                    "unchanged": {"type": "integer"}}},
+}
+
+
+def _paths() -> dict[str, Any]:
+    item_404 = {**ERRORS, "404": _problem("Unknown sku")}
+    recs = _json(_ref("Recommendations"))
+    return {
+        "/items": {
+            "get": {"summary": "List catalog items", "parameters": FILTERS + PAGING,
+                    "responses": {"200": _json(_ref("ItemPage")), **ERRORS}},
+            "post": {"summary": "Create an item", "security": SECRET,
+                     "requestBody": {"required": True, "content": {
+                         "application/json": {"schema": _ref("ItemInput")}}},
+                     "responses": {"201": _json(_ref("Item"), "Created"),
+                                   "409": _problem("The sku exists"), **WRITE_ERRORS}},
+        },
+        "/items/{sku}": {
+            "parameters": [SKU],
+            "get": {"summary": "One item", "responses": {"200": _json(_ref("Item")), **item_404}},
+            "put": {"summary": "Create or replace an item", "security": SECRET,
+                    "requestBody": {"required": True, "content": {
+                        "application/json": {"schema": _ref("ItemInput")}}},
+                    "responses": {"200": _json(_ref("Item")), "201": _json(_ref("Item"), "Created"),
+                                  "409": _problem("The sku is another kind"), **WRITE_ERRORS}},
+            "delete": {"summary": "Delete an item", "security": SECRET,
+                       "responses": {"204": {"description": "Deleted"}, "404": _problem("Unknown sku"),
+                                     **WRITE_ERRORS}},
+        },
+        "/items/import": {
+            "post": {"summary": "Import items (and lookbooks), all or nothing", "security": SECRET,
+                     "parameters": [{"name": "dry_run", "in": "query",
+                                     "schema": {"type": "string", "enum": ["true", "false"]}}],
+                     "requestBody": {"required": True, "content": {
+                         "application/json": {"schema": {"type": ["array", "object"]}},
+                         "text/csv": {"schema": {"type": "string"}}}},
+                     "responses": {"200": _json(_ref("ImportReport")), **WRITE_ERRORS}},
+        },
+        "/items/{sku}/images": {
+            "parameters": [SKU],
+            "post": {"summary": "Upload a product photo", "security": SECRET,
+                     "parameters": [{"name": "palette", "in": "query",
+                                     "schema": {"type": "string", "enum": ["offer", "replace"]}}],
+                     "requestBody": {"required": True, "content": {"multipart/form-data": {
+                         "schema": {"type": "object", "required": ["image"], "properties": {
+                             "image": {"type": "string", "format": "binary"}}}}}},
+                     "responses": {"200": _json(_ref("Item")), "201": _json(_ref("Item"), "Stored"),
+                                   "404": _problem("Unknown sku"), "413": _problem("Too large"),
+                                   **WRITE_ERRORS}},
+        },
+        "/outfits/{sku}/bags": {"parameters": [SKU], "get": {
+            "summary": "Complete the look: bags for an outfit", "parameters": RECOMMEND,
+            "responses": {"200": recs, **item_404}}},
+        "/outfits/{sku}/bundles": {"parameters": [SKU], "get": {
+            "summary": "Bundles: an accent and a functional bag", "parameters": RECOMMEND,
+            "responses": {"200": recs, **item_404}}},
+        "/bags/{sku}/outfits": {"parameters": [SKU], "get": {
+            "summary": "Wear it with: outfits for a bag", "parameters": RECOMMEND,
+            "responses": {"200": recs, **item_404}}},
+        "/bags/{sku}/similar": {"parameters": [SKU], "get": {
+            "summary": "Similar bags", "parameters": RECOMMEND,
+            "responses": {"200": recs, **item_404}}},
+        "/recommendations/bags": {"post": {
+            "summary": "Bags for an outfit that is not in the catalog",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["outfit"],
+                "properties": {"outfit": {"type": "object"}, "limit": {"type": "integer"}}}}}},
+            "responses": {"200": recs, "415": _problem("Unsupported media type"),
+                          "422": _problem("Invalid body"), **ERRORS}}},
+        "/recommendations": {"post": {
+            "summary": "Several recommendation requests in one call",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["requests"], "properties": {"requests": {
+                    "type": "array", "items": {"type": "object", "required": ["type", "sku"],
+                                               "properties": {
+                                                   "type": {"type": "string", "enum": [
+                                                       "bags", "outfits", "similar", "bundles"]},
+                                                   "sku": {"type": "string"}}}}}}}}},
+            "responses": {"200": _json({"type": "object", "required": ["results"], "properties": {
+                "results": {"type": "array", "items": {"type": "object"}}}}),
+                "415": _problem("Unsupported media type"), "422": _problem("Invalid body"), **ERRORS}}},
+        "/lookbooks": {"get": {"summary": "Published lookbooks", "responses": {
+            "200": _json({"type": "object", "required": ["lookbooks"], "properties": {
+                "lookbooks": {"type": "array", "items": _ref("Lookbook")}}}), **ERRORS}}},
+        "/lookbooks/{slug}": {"parameters": [{"name": "slug", "in": "path", "required": True,
+                                              "schema": {"type": "string"}}],
+                              "get": {"summary": "One published lookbook with its looks", "responses": {
+                                  "200": _json(_ref("Lookbook")), "404": _problem("Unknown lookbook"),
+                                  **ERRORS}}},
+    }
+
+
+def document() -> dict[str, Any]:
+    """Return the OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Lookbook API", "version": "1",
+                 "description": "Catalog, recommendations with reasons, and lookbooks for micro "
+                                "and mini handbags. Errors are RFC 9457 problem details."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": _paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"secretKey": {
+                "type": "http", "scheme": "bearer",
+                "description": "a secret key from `lookbook create-key --secret`"}},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def serve() -> dict[str, Any]:
+    """Serve the OpenAPI document."""
+    return document()
