@@ -202,7 +202,8 @@ def _paths() -> dict[str, Any]:
                          "schema": {"type": "object", "required": ["image"], "properties": {
                              "image": {"type": "string", "format": "binary"}}}}}},
                      "responses": {"200": _json(_ref("Item")), "201": _json(_ref("Item"), "Stored"),
-                                   "404": _problem("Unknown sku"), "413": _problem("Too large"),
+                                   "404": _problem("Unknown sku"), "409": _problem("Photo cap reached"),
+                                   "413": _problem("Too large"),
                                    **WRITE_ERRORS}},
         },
         "/outfits/{sku}/bags": {"parameters": [SKU], "get": {
