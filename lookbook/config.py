@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from lookbook.images.ingest import MAX_FILE_BYTES
 from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS
 
 
@@ -41,7 +42,9 @@ class Settings:
     media_dir: Path = Path()
     redis_url: str = ""
     env: str = "development"
-    max_upload_bytes: int = 20 * 1024 * 1024
+    # A request may carry one photo at the ingest cap plus its multipart envelope;
+    # the pipeline itself refuses bigger files with a clear 413.
+    max_upload_bytes: int = MAX_FILE_BYTES + 256 * 1024
     trusted_hosts: tuple[str, ...] = ()
     proxy_hops: int = 0
     extra: dict[str, Any] = field(default_factory=dict)

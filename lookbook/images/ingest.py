@@ -11,7 +11,7 @@ from lookbook.images.normalise import to_srgb
 from lookbook.images.palette import PaletteColour, read_palette
 from lookbook.images.render import WIDTHS, Rendition, digest, largest, renditions
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # the same cap as an HTTP upload (MAX_CONTENT_LENGTH)
+MAX_FILE_BYTES = 20 * 1024 * 1024  # HTTP requests are capped just above this (config.py)
 
 
 @dataclass(frozen=True)
