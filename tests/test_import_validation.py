@@ -210,3 +210,27 @@ def test_a_malformed_line_deep_in_the_file_rolls_back_everything(db):
     with pytest.raises(ImportFileError, match="line 2502"):
         _import_csv(db, HEADER + good + 'B-X,bag,"open quote,black,10,EUR,casual,9,clutch\n')
     assert _state(db) == before
+
+
+class _RefusingImages:
+    """An image pipeline that accepts files at validation but refuses one when attaching."""
+
+    def check(self, path):
+        return None
+
+    def attach(self, session, item_id, path):
+        if path.name == "full.png":
+            raise ValueError("this item already has 12 photos")
+
+
+def test_an_image_refused_while_attaching_is_a_row_error_and_nothing_is_written(db, tmp_path):
+    (tmp_path / "ok.png").write_bytes(b"x")
+    (tmp_path / "full.png").write_bytes(b"x")
+    before = _state(db)
+    rows, _ = read_json(json.dumps([item("B-1", image="ok.png"), item("B-2", image="full.png")]).encode())
+    with db.write() as session:
+        report = import_rows(session, rows, base_dir=tmp_path, images=_RefusingImages())
+    assert [(e.location, e.field, e.message) for e in report.errors] == [
+        ("items[1]", "image", "this item already has 12 photos")]
+    assert not report.written and report.images == 0
+    assert _state(db) == before

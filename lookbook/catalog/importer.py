@@ -368,8 +368,16 @@ def import_rows(
             return report
         _write_batch(session, batch, report, ids)
         for sku, path in validate.image_paths.items():
-            images.attach(session, ids[sku], path)  # type: ignore[union-attr]
+            try:
+                images.attach(session, ids[sku], path)  # type: ignore[union-attr]
+            except ValueError as exc:  # e.g. the item already holds its maximum of photos
+                report.errors.append(RowIssue(validate.seen[sku], sku, "image", str(exc)))
+                continue
             report.images += 1
+        if report.errors:
+            savepoint.rollback()
+            report.images = 0
+            return report
         if books:
             wanted = {s for b in books for lk in b.looks for s in (lk.outfit, lk.bag, *lk.bundle)}
             for part in chunked(sorted(wanted - ids.keys()), 500):
