@@ -1,10 +1,11 @@
 """The recommender estimator: target bag profile + vectorised nearest-neighbour search.
 
 An outfit is turned into a *target bag profile*: a weight per bag feature, summed from
-named sources (occasion rules, colour harmony with its palette, season, market).
-Scoring every bag is then one float32 matrix-vector product over the fitted bag
-matrix (a maximum-inner-product nearest-neighbour search), followed by the curated
-vote of similar outfits, the hard-filter mask, argpartition and MMR on a short list.
+named sources (occasion rules, colour harmony with its palette, season, market), plus
+the bags curators chose for similar outfits.  Scoring is then one float32
+matrix-vector product over the fitted bag matrix (a maximum-inner-product
+nearest-neighbour search; rows are stored in size order, so a size filter reads one
+slice), followed by the hard-filter mask, argpartition and MMR on a short list.
 """
 
 from __future__ import annotations
