@@ -91,6 +91,11 @@ def test_deleted_and_sold_out_bags_never_appear_even_from_a_stale_model(db, froz
     assert gone not in skus(body) and sold not in skus(body)
     assert sold in skus(bags_for(frozen_client, "GOWN-1", in_stock="any"))
     assert frozen_client.get(f"/api/v1/bags/{gone}/similar").status_code == 404
+    cheap = skus(body)[0]
+    with db.write() as session:
+        session.execute(update(Item).where(Item.sku == cheap).values(price=9999))
+        bump_revision(session)
+    assert cheap not in skus(bags_for(frozen_client, "GOWN-1", max_price="500"))
 
 
 def test_a_pinned_bag_comes_first_and_a_hidden_bag_never_shows(db, client):

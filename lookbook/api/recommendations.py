@@ -42,6 +42,7 @@ def _setup(state: BlueprintSetupState) -> None:
     holder = ModelHolder(app.extensions[appdb.EXTENSION], settings.models_dir, refit=str(refit))
     app.extensions[EXTENSION] = holder
     add_ready_check(app, "model", holder.ready)
+    load_markets()  # a broken market file stops startup here, not a request later
 
 
 def _recommender() -> Recommender:
