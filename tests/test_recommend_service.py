@@ -163,6 +163,9 @@ def test_bundles_pair_a_small_accent_with_a_functional_tote_or_crossbody(db, cli
         from decimal import Decimal
         assert Decimal(bundle["total_price"]) == Decimal(accent["price"]) + Decimal(functional["price"])
         assert bundle["currency"] == "EUR" and bundle["reasons"]
+        carry = f"{functional['size']} {functional['silhouette']}"
+        article = "an" if carry[0] in "aeiou" else "a"
+        assert f"{article} {carry} carries the day's essentials" in bundle["reasons"]
     scores = [b["score"] for b in body["results"]]
     assert scores == sorted(scores, reverse=True)
     accents = [b["items"][0]["sku"] for b in body["results"]]

@@ -14,6 +14,7 @@ from typing import Any
 
 from lookbook.recommend.filters import Filters
 from lookbook.recommend.query import BagView
+from lookbook.recommend.reasons import article
 from lookbook.recommend.service import Answer, Recommender, Result
 from lookbook.styling.harmony import relation
 from lookbook.styling.markets import Market
@@ -107,8 +108,8 @@ def _pairs(accents: Answer, functionals: Answer, filters: Filters, percent: Deci
                 continue
             fit, why = match(BagView.of(a.item), BagView.of(f.item))
             score = ACCENT_SHARE * a.score + FUNCTIONAL_SHARE * f.score + MATCH_SHARE * fit
-            reasons = [*a.reasons[:1], why,
-                       f"a {f.item.size} {f.item.silhouette} carries the day's essentials"]
+            carry = f"{f.item.size} {f.item.silhouette}"
+            reasons = [*a.reasons[:1], why, f"{article(carry)} {carry} carries the day's essentials"]
             out.append(Bundle(a, f, total, a.item.currency, round(min(score, 1.0), 4), reasons,
                               _discount(total, percent)))
     return out

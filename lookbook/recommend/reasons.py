@@ -34,8 +34,9 @@ FEATURE_PHRASES = {  # how a market or season names a feature it favours
 MIN_SHARE = 0.015  # a component must move the score at least this much to be named
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
+def article(word: str) -> str:
+    """Return "an" before a vowel sound, else "a" (good enough for our vocabulary)."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def _feature_phrase(key: str) -> str:
@@ -65,7 +66,7 @@ def sentence(source: str, key: str, bag: BagView, outfit: Sequence[Colour]) -> s
             return RELATION_PHRASES[rel].format(bag=colour, outfit=anchor.name)
         return f"{colour} works with the outfit's palette"
     if kind == "occasion":
-        a = _article(name)
+        a = article(name)
         if block == "styles":
             return STYLE_PHRASES[value].format(a=a, occ=name)
         if block == "colour":
@@ -76,11 +77,11 @@ def sentence(source: str, key: str, bag: BagView, outfit: Sequence[Colour]) -> s
                 "pastel": f"soft {colour} suits {a} {name} look",
             }.get(value, f"{colour} suits {a} {name} look")
         if block == "size":
-            return f"{_article(value)} {value} bag is the right scale for {name}"
+            return f"{article(value)} {value} bag is the right scale for {name}"
         if block == "family":
             return f"{bag.material or value} suits {a} {name} look"
         if block == "silhouette":
-            return f"{_article(value)} {value} silhouette suits {name}"
+            return f"{article(value)} {value} silhouette suits {name}"
         if block == "occasions":
             return f"made for {name}"
         if block == "flags":
@@ -98,7 +99,7 @@ def sentence(source: str, key: str, bag: BagView, outfit: Sequence[Colour]) -> s
         return f"{_feature_phrase(key)} is popular in {name}"
     if kind == "outfit":
         if block == "tier":
-            return f"{_article(value)} {value} piece, like the outfit"
+            return f"{article(value)} {value} piece, like the outfit"
         return f"shares the outfit's {value} style"
     return f"{_feature_phrase(key)} fits"
 
@@ -130,7 +131,7 @@ def similar_sentence(block: str, key: str, bag: BagView, other: BagView) -> str:
         return f"the same {value} style"
     if block in ("size", "silhouette"):
         words = " ".join(w for w in (bag.size, bag.silhouette) if w) or value
-        return f"also {_article(words)} {words}"
+        return f"also {article(words)} {words}"
     if block == "family":
         return f"also in {bag.material or value}"
     if block == "occasions":
