@@ -130,6 +130,7 @@ def test_batch_answers_every_request_in_order(client, catalog):
     assert results[2]["results"][0]["outfit"]["sku"] == "LOOK"
     assert "items" in results[3]["results"][0]
     assert results[4]["status"] == 404
+    assert results[4]["type"] == "https://lookbook.example/problems/unknown-sku"
 
 
 @pytest.mark.parametrize("body", [

@@ -33,11 +33,37 @@ class ApiProblem(Exception):
         self.errors = errors or []
         self.headers = headers or {}
 
+    def body(self) -> dict[str, Any]:
+        """Return the problem document (e.g. for one failed request of a batch)."""
+        return problem_body(self.status, self.detail, title=self.title, slug=self.slug,
+                            errors=self.errors)
+
     def response(self) -> Response:
         return problem_response(
             self.status, self.detail, title=self.title, slug=self.slug,
             errors=self.errors, headers=self.headers,
         )
+
+
+def problem_body(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    slug: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Return an RFC 9457 problem document."""
+    title = title or HTTP_STATUS_CODES.get(status, "Error")
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + (slug or title.lower().replace(" ", "-")),
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
 
 
 def problem_response(
@@ -50,15 +76,7 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """Build a problem+json response."""
-    title = title or HTTP_STATUS_CODES.get(status, "Error")
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + (slug or title.lower().replace(" ", "-")),
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
+    body = problem_body(status, detail, title=title, slug=slug, errors=errors)
     resp = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
     resp.headers["Cache-Control"] = "no-store"
     for key, value in (headers or {}).items():

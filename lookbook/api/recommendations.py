@@ -266,6 +266,5 @@ def batch() -> dict[str, Any]:
         try:
             results.append(OPERATIONS[req["type"]](req["sku"], body_params(req, f"requests[{i}].")))
         except ApiProblem as exc:
-            results.append({"type": exc.slug, "title": exc.title, "status": exc.status,
-                            "detail": exc.detail, **({"errors": exc.errors} if exc.errors else {})})
+            results.append(exc.body())
     return {"results": results}
