@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -51,11 +51,13 @@ class UpsertResult:
         return bool(self.created or self.updated)
 
 
-def _comparable(record: ItemRecord) -> tuple[Any, ...]:
-    """Return what makes two records of the same sku equal (the image path aside)."""
-    data = record.as_dict()
-    data.pop("image", None)
-    return tuple(sorted((k, repr(v)) for k, v in data.items()))
+# Every stored field; ``image`` is an instruction to the importer, not stored on the item.
+_COMPARED = tuple(f.name for f in fields(ItemRecord) if f.name != "image")
+
+
+def same_record(a: ItemRecord, b: ItemRecord) -> bool:
+    """Tell whether writing ``b`` over ``a`` would change nothing."""
+    return all(getattr(a, name) == getattr(b, name) for name in _COMPARED)
 
 
 def fetch_records(
@@ -152,7 +154,7 @@ def upsert_records(session: Session, records: Sequence[ItemRecord]) -> UpsertRes
         if record.sku in existing:
             item_id, current = existing[record.sku]
             result.ids[record.sku] = item_id
-            if _comparable(current) == _comparable(record):
+            if same_record(current, record):
                 result.unchanged.append(record.sku)
             else:
                 changed.append((item_id, record))
