@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,20 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _percent(env: Mapping[str, str], name: str) -> Decimal:
+    raw = env.get(name, "").strip()
+    try:
+        value = Decimal(raw or "0")
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or not 0 <= value < 100:
+        raise ConfigError(f"{name} must be a percentage from 0 to below 100, not {raw!r}")
+    return value
+
+
+REFIT_MODES = ("auto", "sync", "background", "never")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service needs to know about where it runs."""
@@ -47,6 +62,8 @@ class Settings:
     max_upload_bytes: int = MAX_FILE_BYTES + 256 * 1024
     trusted_hosts: tuple[str, ...] = ()
     proxy_hops: int = 0
+    recommend_refit: str = "auto"
+    bundle_discount_percent: Decimal = Decimal(0)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -70,6 +87,8 @@ class Settings:
             trusted_hosts=tuple(h.strip() for h in env.get("LOOKBOOK_TRUSTED_HOSTS", "").split(",")
                                 if h.strip()),
             proxy_hops=_int(env, "LOOKBOOK_PROXY_HOPS", 0),
+            recommend_refit=env.get("LOOKBOOK_RECOMMEND_REFIT", "auto").strip() or "auto",
+            bundle_discount_percent=_percent(env, "LOOKBOOK_BUNDLE_DISCOUNT_PERCENT"),
         )
         return settings.with_defaults()
 
@@ -81,13 +100,17 @@ class Settings:
         for key in ("instance", "models_dir", "media_dir"):
             if key in known:
                 known[key] = Path(known[key])
+        if "bundle_discount_percent" in known:
+            known["bundle_discount_percent"] = Decimal(str(known["bundle_discount_percent"]))
         updated = replace(self, **known, extra=extra)
         if "instance" in known and "media_dir" not in known:
             updated = replace(updated, media_dir=updated.instance / "media")
         return updated.with_defaults()
 
     def with_defaults(self) -> Settings:
-        """Fill the database URL from the instance folder when none is given."""
+        """Fill the database URL from the instance folder when none is given; check choices."""
+        if self.recommend_refit not in REFIT_MODES:
+            raise ConfigError(f"LOOKBOOK_RECOMMEND_REFIT must be one of {', '.join(REFIT_MODES)}")
         if not self.database_url:
             return replace(self, database_url=f"sqlite:///{self.instance / 'lookbook.db'}")
         return self

@@ -155,7 +155,7 @@ def test_a_configured_bundle_discount_is_shown(db, tmp_path, catalog):
     app = create_app({
         "instance": tmp_path / "instance", "database": db, "database_url": db.url,
         "secret_key": "test-secret-key-not-for-production", "models_dir": tmp_path / "models",
-        "TESTING": True, "RATELIMIT_ENABLED": False, "BUNDLE_DISCOUNT_PERCENT": "10",
+        "TESTING": True, "RATELIMIT_ENABLED": False, "bundle_discount_percent": "10",
     })
     bundle = app.test_client().get("/api/v1/outfits/LOOK/bundles?limit=1").json["results"][0]
     from decimal import Decimal

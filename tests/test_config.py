@@ -77,3 +77,21 @@ def test_proxy_hops_use_the_forwarded_client_address(tmp_path, db):
 def test_a_malformed_number_setting_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="LOOKBOOK_PROXY_HOPS"):
         Settings.from_env({"LOOKBOOK_INSTANCE": str(tmp_path), "LOOKBOOK_PROXY_HOPS": "two"})
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("LOOKBOOK_BUNDLE_DISCOUNT_PERCENT", "120"),
+    ("LOOKBOOK_BUNDLE_DISCOUNT_PERCENT", "ten"),
+    ("LOOKBOOK_RECOMMEND_REFIT", "sometimes"),
+])
+def test_bad_recommender_settings_stop_startup_with_their_name(tmp_path, name, value):
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({"LOOKBOOK_INSTANCE": str(tmp_path), name: value})
+
+
+def test_recommender_settings_are_read_from_the_environment(tmp_path):
+    settings = Settings.from_env({"LOOKBOOK_INSTANCE": str(tmp_path),
+                                  "LOOKBOOK_BUNDLE_DISCOUNT_PERCENT": "12.5",
+                                  "LOOKBOOK_RECOMMEND_REFIT": "background"})
+    assert str(settings.bundle_discount_percent) == "12.5"
+    assert settings.recommend_refit == "background"

@@ -73,7 +73,7 @@ def frozen_client(db, tmp_path):
     app = create_app({
         "instance": tmp_path / "instance", "database": db, "database_url": db.url,
         "secret_key": "test-secret-key-not-for-production", "models_dir": tmp_path / "models",
-        "TESTING": True, "RATELIMIT_ENABLED": False, "RECOMMEND_REFIT": "never",
+        "TESTING": True, "RATELIMIT_ENABLED": False, "recommend_refit": "never",
     })
     return app.test_client()
 

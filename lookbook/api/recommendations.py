@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, request
@@ -38,8 +37,8 @@ def _setup(state: BlueprintSetupState) -> None:
     """Give the app one model holder and report it in /health/ready."""
     app: Flask = state.app
     settings = app.config["LOOKBOOK"]
-    refit = settings.extra.get("RECOMMEND_REFIT") or os.environ.get("LOOKBOOK_RECOMMEND_REFIT", "auto")
-    holder = ModelHolder(app.extensions[appdb.EXTENSION], settings.models_dir, refit=str(refit))
+    holder = ModelHolder(app.extensions[appdb.EXTENSION], settings.models_dir,
+                         refit=settings.recommend_refit)
     app.extensions[EXTENSION] = holder
     add_ready_check(app, "model", holder.ready)
     load_markets()  # a broken market file stops startup here, not a request later
@@ -106,13 +105,7 @@ def _bundles_json(answer: BundleAnswer) -> list[dict[str, Any]]:
 
 
 def _discount() -> Decimal:
-    raw = current_app.config["LOOKBOOK"].extra.get(
-        "BUNDLE_DISCOUNT_PERCENT", os.environ.get("LOOKBOOK_BUNDLE_DISCOUNT_PERCENT", "0"))
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        return Decimal(0)
-    return value if value.is_finite() and 0 <= value < 100 else Decimal(0)
+    return current_app.config["LOOKBOOK"].bundle_discount_percent
 
 
 # -- the operations, shared by the single endpoints and the batch ---------------------------
