@@ -151,3 +151,17 @@ def test_preflight_for_a_write_gets_no_cors_headers_but_reads_do(client):
     read = client.options("/api/v1/items", headers={
         "Origin": "https://shop.example", "Access-Control-Request-Method": "GET"})
     assert read.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_concurrent_writers_lose_nothing(app, keys, db):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def put(i):
+        client = app.test_client()
+        return client.put(f"/api/v1/items/B-{i}", json=item(f"B-{i}"),
+                          headers=_auth(keys["secret"])).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(put, range(40)))
+    assert codes == [201] * 40
+    assert _count(db) == 40
