@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
 from lookbook.images.ingest import MAX_FILE_BYTES
 from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS
 
@@ -63,6 +65,7 @@ class Settings:
     trusted_hosts: tuple[str, ...] = ()
     proxy_hops: int = 0
     recommend_refit: str = "auto"
+    rate_limit: str = "600 per minute"
     bundle_discount_percent: Decimal = Decimal(0)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -88,6 +91,7 @@ class Settings:
                                 if h.strip()),
             proxy_hops=_int(env, "LOOKBOOK_PROXY_HOPS", 0),
             recommend_refit=env.get("LOOKBOOK_RECOMMEND_REFIT", "auto").strip() or "auto",
+            rate_limit=env.get("LOOKBOOK_RATE_LIMIT", "").strip() or "600 per minute",
             bundle_discount_percent=_percent(env, "LOOKBOOK_BUNDLE_DISCOUNT_PERCENT"),
         )
         return settings.with_defaults()
@@ -109,6 +113,12 @@ class Settings:
 
     def with_defaults(self) -> Settings:
         """Fill the database URL from the instance folder when none is given; check choices."""
+        if self.rate_limit != "off":
+            try:
+                parse_many(self.rate_limit)
+            except ValueError:
+                raise ConfigError(f"LOOKBOOK_RATE_LIMIT: {self.rate_limit!r} is not a limit like "
+                                  "'600 per minute' (or 'off')") from None
         if self.recommend_refit not in REFIT_MODES:
             raise ConfigError(f"LOOKBOOK_RECOMMEND_REFIT must be one of {', '.join(REFIT_MODES)}")
         if not self.database_url:

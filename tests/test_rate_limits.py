@@ -12,7 +12,7 @@ def _app(tmp_path, db, **extra):
     from lookbook import create_app
 
     return create_app({"instance": tmp_path, "database": db, "database_url": db.url,
-                       "secret_key": "x", "TESTING": True, "RATE_LIMIT": "3 per minute", **extra})
+                       "secret_key": "x", "TESTING": True, "rate_limit": "3 per minute", **extra})
 
 
 def test_reads_over_the_limit_get_429_with_retry_after(tmp_path, db):
@@ -37,3 +37,18 @@ def test_two_workers_share_one_limit_through_redis(tmp_path, db):
 def test_a_dead_redis_does_not_break_reads(tmp_path, db):
     client = _app(tmp_path, db, redis_url="redis://127.0.0.1:1/0").test_client()
     assert client.get("/api/v1/items").status_code == 200
+
+
+def test_the_limit_comes_from_the_environment_and_is_checked(tmp_path):
+    from lookbook.config import ConfigError, Settings
+
+    env = {"LOOKBOOK_INSTANCE": str(tmp_path)}
+    assert Settings.from_env(env).rate_limit == "600 per minute"
+    assert Settings.from_env({**env, "LOOKBOOK_RATE_LIMIT": "off"}).rate_limit == "off"
+    with pytest.raises(ConfigError, match="LOOKBOOK_RATE_LIMIT"):
+        Settings.from_env({**env, "LOOKBOOK_RATE_LIMIT": "lots"})
+
+
+def test_rate_limit_off_lets_every_read_through(tmp_path, db):
+    client = _app(tmp_path, db, rate_limit="off").test_client()
+    assert {client.get("/api/v1/items").status_code for _ in range(10)} == {200}

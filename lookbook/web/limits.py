@@ -8,7 +8,6 @@ from flask_limiter.util import get_remote_address
 
 from lookbook.config import Settings
 
-DEFAULT_LIMIT = "600 per minute"
 EXTENSION = "lookbook.limiter"
 
 
@@ -17,7 +16,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
     limiter = Limiter(
         get_remote_address,
         app=app,
-        default_limits=[settings.extra.get("RATE_LIMIT", DEFAULT_LIMIT)],
+        default_limits=[] if settings.rate_limit == "off" else [settings.rate_limit],
         storage_uri=settings.redis_url or "memory://",
         key_prefix=settings.extra.get("RATE_LIMIT_PREFIX", "lookbook"),
         headers_enabled=True,
