@@ -27,8 +27,8 @@ COLUMNS = ("sku,kind,name,occasions,colours,material,styles,seasons,sustainabili
            "brand,tier,in_stock,limited_edition,width_cm,silhouette,detachable_strap")
 
 
-def write_csv(path: Path, rows: int, seed: int = 7) -> None:
-    """Write a synthetic catalog of ``rows`` items (a quarter outfits)."""
+def write_csv(path: Path, rows: int, seed: int = 7, outfit_every: int = 4) -> None:
+    """Write a synthetic catalog of ``rows`` items (every ``outfit_every``-th an outfit)."""
     rng = random.Random(seed)
     colours = list(vocab.COLOURS)
     materials = list(vocab.MATERIALS)
@@ -36,7 +36,7 @@ def write_csv(path: Path, rows: int, seed: int = 7) -> None:
         w = csv.writer(fh)
         w.writerow(COLUMNS.split(","))
         for i in range(rows):
-            bag = i % 4 != 0
+            bag = i % outfit_every != 0
             w.writerow([
                 f"SKU-{i:07d}", "bag" if bag else "outfit", f"Item {i}",
                 ";".join(rng.sample(vocab.CORE_OCCASIONS, 2)),
