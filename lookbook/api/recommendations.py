@@ -16,6 +16,7 @@ from lookbook.api.params import Params
 from lookbook.api.problems import ApiProblem, field_error
 from lookbook.catalog.records import RowInvalid, parse_item
 from lookbook.health import add_ready_check
+from lookbook.recommend.answer_cache import AnswerCache
 from lookbook.recommend.bundles import BundleAnswer, make_bundles
 from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import ModelHolder, ModelUnavailable
@@ -25,6 +26,7 @@ from lookbook.styling.markets import Market, load_markets
 
 bp = Blueprint("recommendations", __name__)
 EXTENSION = "lookbook.recommender"
+CACHE = "lookbook.answer_cache"
 DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH = 5, 50, 20
 FILTER_FIELDS = ("limit", "size", "min_price", "max_price", "material", "sustainability", "season",
                  "market", "in_stock", "tier", "exclude")
@@ -40,6 +42,7 @@ def _setup(state: BlueprintSetupState) -> None:
     holder = ModelHolder(app.extensions[appdb.EXTENSION], settings.models_dir,
                          refit=settings.recommend_refit)
     app.extensions[EXTENSION] = holder
+    app.extensions[CACHE] = AnswerCache()
     add_ready_check(app, "model", holder.ready)
     load_markets()  # a broken market file stops startup here, not a request later
 
@@ -109,46 +112,54 @@ def _discount() -> Decimal:
 
 
 # -- the operations, shared by the single endpoints and the batch ---------------------------
-def bags_for(sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
+def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     outfit = item_or_404(sku, "outfit")
     q = Query(source, accent_default=True)
-    rec = _recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
     return {"outfit": item_json(outfit), "results": _results(answer, "bag"),
             "relaxed": answer.relaxed, "model": _model_json(rec)}
 
 
-def outfits_for(sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
+def outfits_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     bag = item_or_404(sku, "bag")
     q = Query(source, accent_default=False)
-    rec = _recommender()
     answer = rec.outfits_for_bag(bag, q.limit, q.filters)
     return {"bag": item_json(bag), "results": _results(answer, "outfit"),
             "relaxed": answer.relaxed, "model": _model_json(rec)}
 
 
-def similar_to(sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
+def similar_to(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     bag = item_or_404(sku, "bag")
     q = Query(source, accent_default=False)
-    rec = _recommender()
     answer = rec.similar_bags(bag, q.filters, q.limit)
     return {"bag": item_json(bag), "results": _results(answer, "bag"),
             "relaxed": answer.relaxed, "model": _model_json(rec)}
 
 
-def bundles_for(sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
+def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     outfit = item_or_404(sku, "outfit")
     q = Query(source, accent_default=True)
-    rec = _recommender()
     answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
                           discount_percent=_discount())
     return {"outfit": item_json(outfit), "results": _bundles_json(answer),
             "relaxed": answer.relaxed, "model": _model_json(rec)}
 
 
-OPERATIONS: dict[str, Callable[[str, Mapping[str, Any]], dict[str, Any]]] = {
+OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, Any]]] = {
     "bags": bags_for, "outfits": outfits_for, "similar": similar_to, "bundles": bundles_for,
 }
+
+
+def answer(kind: str, sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
+    """Answer one catalog question, reusing the answer given on this catalog revision."""
+    rec = _recommender()
+    operation = OPERATIONS[kind]
+    if not rec.served.fresh:  # a stale model is a stopgap: never remember its answers
+        return operation(sku, source, rec)
+    pairs = source.items(multi=True) if hasattr(source, "getlist") else source.items()
+    key = (kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
+    cache = current_app.extensions[CACHE]
+    return cache.get_or_compute(key, rec.served.revision, lambda: operation(sku, source, rec))
 
 
 # -- JSON bodies ------------------------------------------------------------------------------
@@ -202,7 +213,7 @@ def adhoc_json(record: Any) -> dict[str, Any]:
 @bp.get("/outfits/<sku>/bags")
 def outfit_bags(sku: str) -> dict[str, Any]:
     """Complete the look: bags for a catalog outfit."""
-    return bags_for(sku, request.args)
+    return answer("bags", sku, request.args)
 
 
 @bp.post("/recommendations/bags")
@@ -220,19 +231,19 @@ def adhoc_bags() -> dict[str, Any]:
 @bp.get("/bags/<sku>/outfits")
 def bag_outfits(sku: str) -> dict[str, Any]:
     """Wear it with: outfits for a bag."""
-    return outfits_for(sku, request.args)
+    return answer("outfits", sku, request.args)
 
 
 @bp.get("/bags/<sku>/similar")
 def bag_similar(sku: str) -> dict[str, Any]:
     """Bags similar to a bag."""
-    return similar_to(sku, request.args)
+    return answer("similar", sku, request.args)
 
 
 @bp.get("/outfits/<sku>/bundles")
 def outfit_bundles(sku: str) -> dict[str, Any]:
     """Bundles of an accent and a functional bag for an outfit."""
-    return bundles_for(sku, request.args)
+    return answer("bundles", sku, request.args)
 
 
 @bp.post("/recommendations")
@@ -257,7 +268,7 @@ def batch() -> dict[str, Any]:
     results = []
     for i, req in enumerate(requests_):
         try:
-            results.append(OPERATIONS[req["type"]](req["sku"], body_params(req, f"requests[{i}].")))
+            results.append(answer(req["type"], req["sku"], body_params(req, f"requests[{i}].")))
         except ApiProblem as exc:
             results.append(exc.body())
     return {"results": results}
