@@ -72,6 +72,9 @@ def main() -> None:
     parser.add_argument("--bags", type=int, default=100_000)
     parser.add_argument("--outfits", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=30,
+                        help="seconds of rotating requests first, so each worker has seen the outfits "
+                             "(answers are cached per catalog revision, as in production)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -122,8 +125,8 @@ def main() -> None:
                                 {["Content-Type"] = "application/json"}, body)
             end
         """))
-        subprocess.run(["wrk", "-t1", "-c4", "-d3s", "-s", str(rotate), base],
-                       capture_output=True, check=True)  # warm both workers
+        subprocess.run(["wrk", "-t2", "-c16", f"-d{args.warmup}s", "-s", str(rotate), base],
+                       capture_output=True, check=True)  # warm both workers' answer caches
         bags = _wrk(base, rotate, args.seconds)
         posts = _wrk(base, adhoc, args.seconds)
     finally:
@@ -155,7 +158,8 @@ def main() -> None:
         bare.wait()
     shutil.rmtree(work, ignore_errors=True)
 
-    print(f"gunicorn 2 workers x 4 threads, wrk 2 threads 16 connections, {args.seconds} s each; "
+    print(f"gunicorn 2 workers x 4 threads, wrk 2 threads 16 connections, {args.seconds} s each "
+          f"after a {args.warmup} s warm-up; "
           f"{os.cpu_count()} CPUs shared by server and wrk; load {os.getloadavg()[0]:.2f}")
     print(f"{'what':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for name, r in (("bare Flask route, same bytes (floor)", floor),
