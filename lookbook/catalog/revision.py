@@ -21,13 +21,16 @@ _TRACKED = (Item, ItemTag, ItemColour, ItemImage, CurationRule, Lookbook, Look, 
 
 
 def current_revision(session: Session) -> str:
-    """Return the catalog revision, creating the state row on first use."""
-    state = session.get(CatalogState, 1)
-    if state is None:
+    """Return the catalog revision (asked on every recommendation, so a plain column read)."""
+    revision = session.execute(
+        select(CatalogState.revision).where(CatalogState.id == 1)
+    ).scalar_one_or_none()
+    if revision is None:  # a database created without the migration's seed row
         state = CatalogState(id=1)
         session.add(state)
         session.flush()
-    return state.revision
+        revision = state.revision
+    return revision
 
 
 def bump_revision(session: Session) -> str:
