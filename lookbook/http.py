@@ -50,7 +50,7 @@ def _finish_response(resp: Response) -> Response:
     resp.headers.setdefault("Content-Security-Policy", CSP)
     if request.is_secure:
         resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if _is_write():
+    if "Access-Control-Allow-Origin" in resp.headers and _is_write():
         for header in [h for h in resp.headers.keys() if h.lower().startswith("access-control-")]:
             del resp.headers[header]
     if (
@@ -67,16 +67,17 @@ def _finish_response(resp: Response) -> Response:
 
 def _is_write() -> bool:
     """Tell whether this request (or the request a CORS preflight asks about) is a write."""
-    method = request.method
-    if method == "OPTIONS":
+    if request.method != "OPTIONS":  # the rule Flask already matched is the one that ran
+        endpoint = request.url_rule.endpoint if request.url_rule else None
+    else:  # a preflight matched the OPTIONS rule; find the view it asks about
         method = request.headers.get("Access-Control-Request-Method", "").upper()
         if not method:
             return False
-    try:
-        endpoint, _args = current_app.url_map.bind("").match(request.path, method=method)
-    except HTTPException:
-        return False
-    return bool(getattr(current_app.view_functions.get(endpoint), "writes", False))
+        try:
+            endpoint, _args = current_app.url_map.bind("").match(request.path, method=method)
+        except HTTPException:
+            return False
+    return bool(getattr(current_app.view_functions.get(endpoint or ""), "writes", False))
 
 
 def _http_error(exc: HTTPException) -> Response:
