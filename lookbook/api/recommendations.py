@@ -88,8 +88,11 @@ class Query:
         self.market: Market | None = load_markets().get(markets[0]) if markets else None
 
 
-def _model_json(rec: Recommender) -> dict[str, Any]:
-    return {"revision": rec.served.revision, "fresh": rec.served.fresh}
+def _reply(subject: str, subject_json: dict[str, Any], results: list[dict[str, Any]],
+           relaxed: list[str], rec: Recommender) -> dict[str, Any]:
+    """The envelope every recommendation answer shares: what was asked about, then the results."""
+    return {subject: subject_json, "results": results, "relaxed": relaxed,
+            "model": {"revision": rec.served.revision, "fresh": rec.served.fresh}}
 
 
 def _results(answer: Answer, key: str) -> list[dict[str, Any]]:
@@ -116,24 +119,21 @@ def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str,
     outfit = item_or_404(sku, "outfit")
     q = Query(source, accent_default=True)
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
-    return {"outfit": item_json(outfit), "results": _results(answer, "bag"),
-            "relaxed": answer.relaxed, "model": _model_json(rec)}
+    return _reply("outfit", item_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
 
 
 def outfits_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     bag = item_or_404(sku, "bag")
     q = Query(source, accent_default=False)
     answer = rec.outfits_for_bag(bag, q.limit, q.filters)
-    return {"bag": item_json(bag), "results": _results(answer, "outfit"),
-            "relaxed": answer.relaxed, "model": _model_json(rec)}
+    return _reply("bag", item_json(bag), _results(answer, "outfit"), answer.relaxed, rec)
 
 
 def similar_to(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     bag = item_or_404(sku, "bag")
     q = Query(source, accent_default=False)
     answer = rec.similar_bags(bag, q.filters, q.limit)
-    return {"bag": item_json(bag), "results": _results(answer, "bag"),
-            "relaxed": answer.relaxed, "model": _model_json(rec)}
+    return _reply("bag", item_json(bag), _results(answer, "bag"), answer.relaxed, rec)
 
 
 def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
@@ -141,8 +141,7 @@ def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[s
     q = Query(source, accent_default=True)
     answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
                           discount_percent=_discount())
-    return {"outfit": item_json(outfit), "results": _bundles_json(answer),
-            "relaxed": answer.relaxed, "model": _model_json(rec)}
+    return _reply("outfit", item_json(outfit), _bundles_json(answer), answer.relaxed, rec)
 
 
 OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, Any]]] = {
@@ -224,8 +223,7 @@ def adhoc_bags() -> dict[str, Any]:
     q = Query(body_params(body), accent_default=True)
     rec = _recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
-    return {"outfit": adhoc_json(outfit), "results": _results(answer, "bag"),
-            "relaxed": answer.relaxed, "model": _model_json(rec)}
+    return _reply("outfit", adhoc_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
 
 
 @bp.get("/bags/<sku>/outfits")
