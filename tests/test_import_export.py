@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
-from lookbook.catalog.exporter import export_csv, export_document, neutralise
+from lookbook.catalog.exporter import export_csv, export_document, neutralise, unneutralise
 from lookbook.catalog.importer import import_rows, read_csv, read_json
 from lookbook.catalog.models import Item
 from lookbook.catalog.revision import current_revision
@@ -126,6 +126,12 @@ def test_formula_cells_are_stored_verbatim_and_neutralised_in_csv(db):
     with db.write() as session:
         import_rows(session, read_csv(text.encode()))
     assert sorted(r.name for r in _records(db).values()) == sorted(names)
+
+
+def test_unneutralise_undoes_exactly_what_neutralise_did():
+    for cell in ["=1+1", "+x", "-2", "@SUM(A1)", "\tx", "'", "'quoted'", "", "plain"]:
+        assert unneutralise(neutralise(cell)) == cell
+    assert unneutralise("'90s bag") == "'90s bag"  # a real apostrophe stays
 
 
 def test_neutralise_leaves_ordinary_text_alone():

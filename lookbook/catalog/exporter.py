@@ -30,7 +30,7 @@ def neutralise(cell: str) -> str:
 
 def unneutralise(cell: str) -> str:
     """Undo :func:`neutralise` when reading a CSV back."""
-    return cell[1:] if cell.startswith("'") and cell[1:2].startswith(FORMULA_PREFIXES) and cell[1:2] else cell
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_PREFIXES else cell
 
 
 def _cell(value: Any) -> str:
