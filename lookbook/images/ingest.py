@@ -5,6 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from PIL import Image
+
 from lookbook.images.decode import open_image
 from lookbook.images.errors import FileTooLarge
 from lookbook.images.normalise import to_srgb
@@ -25,18 +27,21 @@ class ProcessedImage:
     palette: list[PaletteColour]
 
 
+def _decode(data: bytes) -> Image.Image:
+    """Refuse oversized bytes, then decode the picture fully (see ``open_image``)."""
+    check_size(len(data))
+    # The draft box covers the largest rendition whatever the EXIF orientation.
+    return open_image(data, (WIDTHS[-1], WIDTHS[-1]))
+
+
 def check_bytes(data: bytes) -> None:
     """Raise ImageRejected unless the bytes are a picture we accept (decodes it fully)."""
-    check_size(len(data))
-    open_image(data, (WIDTHS[-1], WIDTHS[-1]))
+    _decode(data)
 
 
 def process(data: bytes) -> ProcessedImage:
     """Validate, orient, normalise, re-encode and read the palette of uploaded bytes."""
-    check_size(len(data))
-    # The draft box covers the largest rendition whatever the EXIF orientation.
-    im = to_srgb(open_image(data, (WIDTHS[-1], WIDTHS[-1])))
-    top = largest(im)
+    top = largest(to_srgb(_decode(data)))
     # Palette (numpy, sklearn) and hash run beside the encoders; all release the GIL.
     with ThreadPoolExecutor(max_workers=2) as pool:
         palette = pool.submit(read_palette, top)
