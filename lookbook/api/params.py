@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -106,13 +105,3 @@ class Params:
             raise ApiProblem(400, f"invalid query parameter(s): {fields}",
                              title="Invalid parameters", errors=self.errors)
 
-
-def finite_json(value: Any) -> bool:
-    """Tell whether a decoded JSON value holds only finite numbers."""
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, dict):
-        return all(finite_json(v) for v in value.values())
-    if isinstance(value, list):
-        return all(finite_json(v) for v in value)
-    return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Select, exists, func, select
@@ -25,7 +25,6 @@ class ItemFilters:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     in_stock: bool | None = None
-    skus: tuple[str, ...] = field(default=())
     text: str = ""
 
 
@@ -57,8 +56,6 @@ def apply_filters(stmt: Select, f: ItemFilters) -> Select:
         stmt = stmt.where(Item.price <= f.max_price)
     if f.in_stock is not None:
         stmt = stmt.where(Item.in_stock.is_(f.in_stock))
-    if f.skus:
-        stmt = stmt.where(Item.sku.in_(f.skus))
     if f.text:
         pattern = "%" + like_escape(f.text) + "%"
         stmt = stmt.where(Item.name.ilike(pattern, escape="\\") | Item.sku.ilike(pattern, escape="\\"))

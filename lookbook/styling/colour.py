@@ -101,11 +101,6 @@ def is_pastel(lch: np.ndarray, name: str | None = None) -> np.ndarray | bool:
     return result
 
 
-def is_bold(lch: np.ndarray) -> np.ndarray:
-    """Bold / playful = chroma C* >= 50."""
-    return np.asarray(lch, dtype=float)[..., 1] >= BOLD_MIN_C
-
-
 def hue_difference(h1: np.ndarray | float, h2: np.ndarray | float) -> np.ndarray:
     """Return the absolute hue difference in degrees, 0..180."""
     d = np.abs(np.asarray(h1, dtype=float) - np.asarray(h2, dtype=float)) % 360.0
