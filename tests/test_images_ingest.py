@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zipfile
@@ -42,6 +43,7 @@ def jpeg_bytes(**params) -> bytes:
     return encode(photo(), "JPEG", quality=90, **params)
 
 
+@functools.cache
 def noisy_jpeg() -> bytes:
     """Return a JPEG with real entropy (so cutting it loses scan data, not padding)."""
     noise = np.random.default_rng(2).integers(0, 255, (300, 400, 3), dtype=np.uint8)
