@@ -12,7 +12,14 @@ import pytest
 from PIL import Image, ImageCms, ImageFile
 
 from lookbook.images.decode import MAX_PIXELS
-from lookbook.images.errors import ImageRejected, ImageUnreadable, TooManyPixels, UnsupportedImageType
+from lookbook.images.errors import (
+    FileTooLarge,
+    ImageLimitReached,
+    ImageRejected,
+    ImageUnreadable,
+    TooManyPixels,
+    UnsupportedImageType,
+)
 from lookbook.images.ingest import process
 from lookbook.images.render import WIDTHS
 from tests.image_samples import animated_gif, encode, photo, png_header_only, swapped_primaries_icc
@@ -299,6 +306,13 @@ def test_every_rendition_is_a_webp_or_jpeg_pillow_reads_back():
 
 def test_refusals_are_image_rejected_subclasses():
     assert issubclass(TooManyPixels, ImageRejected)
+    statuses = {UnsupportedImageType: 415, ImageUnreadable: 422, TooManyPixels: 422,
+                FileTooLarge: 413, ImageLimitReached: 409}
+    for cls, status in statuses.items():
+        assert issubclass(cls, ImageRejected) and issubclass(cls, ValueError)
+        exc = cls("why")
+        assert (exc.status, exc.reason, str(exc)) == (status, "why", "why")
+    assert len({cls.slug for cls in statuses}) == len(statuses)  # each refusal says its own why
 
 
 def test_dark_sixteen_bit_grey_stays_dark():
