@@ -155,12 +155,17 @@ def test_import_image_paths_cannot_leave_the_import_folder(run_cli, db, tmp_path
     assert count(db, Item) == 0
 
 
-def test_oversized_file_is_refused_before_it_is_read(tmp_path):
+def test_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     from lookbook.images.errors import FileTooLarge
 
     big = tmp_path / "huge.jpg"
     with big.open("wb") as fh:
         fh.truncate(21 * 1024 * 1024)  # sparse: nothing is really written or read
+
+    def no_read(path: Path) -> bytes:
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(Path, "read_bytes", no_read)
     with pytest.raises(FileTooLarge, match="at most 20 MB") as caught:
         ImageService(LocalStorage(tmp_path / "media")).check(big)
     assert caught.value.status == 413
