@@ -82,17 +82,13 @@ class BagRecommender(BaseEstimator):
         self.bag_matrix_ = self._encode(bags)
         self.bags_ = BagTable.from_records(bags)
         self.outfit_skus_ = [o.sku for o in catalog.outfits]
+        self._finish()
         self.outfit_matrix_ = self._encode(catalog.outfits)
         self.outfit_profiles_ = np.zeros((len(catalog.outfits), len(space.names)), dtype=np.float32)
         for i, outfit in enumerate(catalog.outfits):
             self.outfit_profiles_[i] = self.profile(traits_of(outfit))[1].sum(axis=0)
-        bag_pos = {s: i for i, s in enumerate(self.bags_.skus)}
-        out_pos = {s: i for i, s in enumerate(self.outfit_skus_)}
-        pairs = [(out_pos[o], bag_pos[b]) for o, b in catalog.looks if o in out_pos and b in bag_pos]
-        self.look_outfits_ = np.array([p[0] for p in pairs], dtype=np.int64)
-        self.look_bags_ = np.array([p[1] for p in pairs], dtype=np.int64)
+        self.look_outfits_, self.look_bags_ = self._look_arrays(catalog.looks)
         self.revision_ = catalog.revision
-        self._finish()
         self.similar_norms_ = (np.linalg.norm(self.bag_matrix_ * self.similar_weights_, axis=1)
                                + 1e-9).astype(np.float32)
         self.outfit_unit_ = self._outfit_vectors(self.outfit_matrix_)
@@ -139,12 +135,16 @@ class BagRecommender(BaseEstimator):
         """Return a copy that learned only these curated looks (content shared, for evaluation)."""
         check_is_fitted(self, "bag_matrix_")
         other = copy.copy(self)
-        pairs = [(self.outfit_position_[o], self.bag_position_[b]) for o, b in looks
-                 if o in self.outfit_position_ and b in self.bag_position_]
-        other.look_outfits_ = np.array([p[0] for p in pairs], dtype=np.int64)
-        other.look_bags_ = np.array([p[1] for p in pairs], dtype=np.int64)
+        other.look_outfits_, other.look_bags_ = self._look_arrays(looks)
         other._fit_curated()
         return other
+
+    def _look_arrays(self, looks: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (outfit rows, bag rows) of the curated looks whose outfit and bag were fitted."""
+        pairs = [(self.outfit_position_[o], self.bag_position_[b]) for o, b in looks
+                 if o in self.outfit_position_ and b in self.bag_position_]
+        return (np.array([p[0] for p in pairs], dtype=np.int64),
+                np.array([p[1] for p in pairs], dtype=np.int64))
 
     def _outfit_vectors(self, matrix: np.ndarray) -> np.ndarray:
         return _unit_rows(matrix * self.outfit_weights_)
@@ -155,7 +155,7 @@ class BagRecommender(BaseEstimator):
         """Return the target profile's source names and their weight rows (n_sources, d)."""
         sources = target_profile(traits, season=season, market=market.weights if market else None,
                                  market_name=market.label if market else None)
-        index = getattr(self, "feature_index_", None) or {n: i for i, n in enumerate(self.feature_names_)}
+        index = self.feature_index_
         matrix = np.zeros((len(sources), len(index)), dtype=np.float32)
         for row, src in enumerate(sources):
             for key, w in src.weights.items():
