@@ -113,10 +113,9 @@ class BagRecommender(BaseEstimator):
         self.outfit_weights_ = self.space_.block_weights(OUTFIT_WEIGHTS)
         self.bag_position_ = {s: i for i, s in enumerate(self.bags_.skus)}
         self.outfit_position_ = {s: i for i, s in enumerate(self.outfit_skus_)}
-        self.block_columns_: dict[str, np.ndarray] = {}
-        for j, name in enumerate(self.feature_names_):
-            block = name.partition(":")[0]
-            self.block_columns_[block] = np.append(self.block_columns_.get(block, []), j).astype(np.int64)
+        self.feature_blocks_ = [name.partition(":")[0] for name in self.feature_names_]
+        blocks = np.array(self.feature_blocks_)
+        self.block_columns_ = {b: np.flatnonzero(blocks == b) for b in dict.fromkeys(self.feature_blocks_)}
         self._mask_cache: dict[Filters, tuple[np.ndarray, int]] = {}
         sizes = np.asarray(self.bags_.size)
         self.size_starts_ = None
@@ -323,10 +322,9 @@ class BagRecommender(BaseEstimator):
         out: dict[tuple[str, str], float] = {}
         if ranking.source_matrix is not None:
             contrib = ranking.source_matrix * self.bag_matrix_[pos] * ranking.scale
-            blocks = [n.partition(":")[0] for n in self.feature_names_]
             for s, name in enumerate(ranking.sources):
                 for j in np.flatnonzero(contrib[s]):
-                    key = (name, blocks[j])
+                    key = (name, self.feature_blocks_[j])
                     out[key] = out.get(key, 0.0) + float(contrib[s, j])
         vote = ranking.votes.get(int(pos))
         share = self.curated_weight * (
