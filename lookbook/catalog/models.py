@@ -157,6 +157,11 @@ class ItemImage(Base):
 
     item: Mapped[Item] = relationship(back_populates="images")
 
+    def renditions(self) -> list[dict]:
+        """Return the WebP renditions, smallest first (every rendition if there is no WebP)."""
+        webp = [v for v in self.variants if v.get("format") == "webp"] or list(self.variants)
+        return sorted(webp, key=lambda v: v.get("width", 0))
+
 
 class CurationRule(Base):
     """A curator's rule for an outfit: always show (pin) or never show (hide) a bag."""

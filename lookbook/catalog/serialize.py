@@ -31,10 +31,10 @@ def item_to_json(item: Item, media_url: Callable[[str], str]) -> dict[str, Any]:
         "image_sizes": [],
     }
     for image in item.images:
-        url, sizes = _image_json(image.variants, media_url)
-        if url:
-            data["images"].append(url)
-            data["image_sizes"].append(sizes)
+        renditions = image.renditions()
+        if renditions:
+            data["images"].append(media_url(renditions[-1]["key"]))
+            data["image_sizes"].append(_sizes(image.variants, media_url))
     if item.kind == "bag":
         data.update(
             width_cm=float(item.width_cm) if item.width_cm is not None else None,
@@ -45,13 +45,8 @@ def item_to_json(item: Item, media_url: Callable[[str], str]) -> dict[str, Any]:
     return data
 
 
-def _image_json(variants: list[dict], media_url: Callable[[str], str]) -> tuple[str | None, list]:
-    """Return one image's main URL (largest WebP) and every stored size for srcset."""
-    sizes = sorted(variants, key=lambda v: (v.get("format") != "webp", v.get("width", 0)))
-    webp = [v for v in sizes if v.get("format") == "webp"] or sizes
-    main = media_url(webp[-1]["key"]) if webp else None
-    return main, [
-        {"url": media_url(v["key"]), "width": v["width"], "height": v["height"],
-         "format": v["format"]}
-        for v in sizes
-    ]
+def _sizes(variants: list[dict], media_url: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Return every stored rendition for srcset: WebP first, each by width."""
+    ordered = sorted(variants, key=lambda v: (v.get("format") != "webp", v.get("width", 0)))
+    return [{"url": media_url(v["key"]), "width": v["width"], "height": v["height"],
+             "format": v["format"]} for v in ordered]

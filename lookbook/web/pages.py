@@ -23,11 +23,9 @@ def home() -> str:
 
 def thumbnail(item: Item) -> dict | None:
     """Return the smallest WebP rendition of an item's first photo, for a lazy <img>."""
-    if not item.images:
+    renditions = item.images[0].renditions() if item.images else []
+    if not renditions:
         return None
-    variants = [v for v in item.images[0].variants if v.get("format") == "webp"]
-    if not variants:
-        return None
-    small = min(variants, key=lambda v: v["width"])
+    small = renditions[0]
     return {"url": url_for("media.serve", key=small["key"]), "width": small["width"],
             "height": small["height"]}
