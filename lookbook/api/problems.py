@@ -35,53 +35,28 @@ class ApiProblem(Exception):
 
     def body(self) -> dict[str, Any]:
         """Return the problem document (e.g. for one failed request of a batch)."""
-        return problem_body(self.status, self.detail, title=self.title, slug=self.slug,
-                            errors=self.errors)
+        body: dict[str, Any] = {
+            "type": PROBLEM_TYPE_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if self.errors:
+            body["errors"] = self.errors
+        return body
 
     def response(self) -> Response:
-        return problem_response(
-            self.status, self.detail, title=self.title, slug=self.slug,
-            errors=self.errors, headers=self.headers,
-        )
+        """Return the problem as an application/problem+json response."""
+        resp = Response(json.dumps(self.body()), status=self.status, mimetype=PROBLEM_MIMETYPE)
+        resp.headers["Cache-Control"] = "no-store"
+        for key, value in self.headers.items():
+            resp.headers[key] = value
+        return resp
 
 
-def problem_body(
-    status: int,
-    detail: str,
-    *,
-    title: str | None = None,
-    slug: str | None = None,
-    errors: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """Return an RFC 9457 problem document."""
-    title = title or HTTP_STATUS_CODES.get(status, "Error")
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + (slug or title.lower().replace(" ", "-")),
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    return body
-
-
-def problem_response(
-    status: int,
-    detail: str,
-    *,
-    title: str | None = None,
-    slug: str | None = None,
-    errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """Build a problem+json response."""
-    body = problem_body(status, detail, title=title, slug=slug, errors=errors)
-    resp = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
-    resp.headers["Cache-Control"] = "no-store"
-    for key, value in (headers or {}).items():
-        resp.headers[key] = value
-    return resp
+def problem_response(status: int, detail: str, **options: Any) -> Response:
+    """Build a problem+json response (``options``: title, slug, errors, headers)."""
+    return ApiProblem(status, detail, **options).response()
 
 
 def field_error(name: str, message: str) -> dict[str, str]:
