@@ -139,6 +139,11 @@ class Filters:
             keep &= _any_of(t.silhouette, _codes(self.silhouette, SILHOUETTE_CODE))
         return keep
 
+    def accepts_outfit(self, outfit: Any) -> bool:
+        """Tell whether an outfit passes the filters that apply to outfits (exclude, in_stock)."""
+        return outfit.sku not in self.exclude and (
+            self.in_stock is None or bool(outfit.in_stock) == self.in_stock)
+
     def accepts(self, bag: Any) -> bool:
         """Tell whether one bag (an ORM item or a record) passes every filter right now."""
         if getattr(bag, "kind", "bag") != "bag" or bag.sku in self.exclude:

@@ -152,8 +152,7 @@ class Recommender:
                 continue
             if kind == "bag" and not filters.accepts(item):
                 continue
-            if kind == "outfit" and (item.sku in filters.exclude or
-                                     (filters.in_stock is not None and item.in_stock != filters.in_stock)):
+            if kind == "outfit" and not filters.accepts_outfit(item):
                 continue
             out.append(Result(item, _score(score), explain(pos, item)))
             if len(out) >= want:
@@ -169,8 +168,7 @@ class Recommender:
         answer = Answer()
         taken: set[str] = set()
         for pin in pins:
-            if len(answer.results) < limit and pin.sku not in filters.exclude and (
-                    filters.in_stock is None or pin.in_stock == filters.in_stock):
+            if len(answer.results) < limit and filters.accepts_outfit(pin):
                 answer.results.append(Result(pin, 1.0, ["picked by our stylists for this bag"]))
                 taken.add(pin.sku)
         want = limit - len(answer.results)
