@@ -17,7 +17,11 @@ from lookbook.db import Database
 
 
 def _settings() -> Settings:
-    return Settings.from_env()
+    """Read the settings, turning a bad environment into a one-line error, not a traceback."""
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @contextlib.contextmanager

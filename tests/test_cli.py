@@ -85,3 +85,14 @@ def test_create_user_reads_the_password_from_stdin_and_hashes_it(run_cli, db):
     assert short.exit_code == 1 and "8-256 characters" in short.output
     dupe = run_cli("create-user", "ada@shop.example", "--password-stdin", input="another password\n")
     assert dupe.exit_code == 1 and "already exists" in dupe.output
+
+
+def test_a_bad_setting_is_a_readable_error_not_a_traceback(cli_env):
+    from click.testing import CliRunner
+
+    from lookbook.cli import main
+
+    result = CliRunner().invoke(main, ["init"], env={**cli_env, "LOOKBOOK_PROXY_HOPS": "two"})
+    assert result.exit_code == 1
+    assert "LOOKBOOK_PROXY_HOPS must be a whole number" in result.output
+    assert "Traceback" not in result.output
