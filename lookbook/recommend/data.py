@@ -23,11 +23,6 @@ class Catalog:
     looks: list[tuple[str, str]] = field(default_factory=list)  # (outfit sku, bag sku)
     revision: str = ""
 
-    def without_looks(self, held_out: set[tuple[str, str]]) -> Catalog:
-        """Return the same catalog minus some curated pairs (for evaluation)."""
-        kept = [pair for pair in self.looks if pair not in held_out]
-        return Catalog(self.outfits, self.bags, kept, self.revision)
-
 
 def published_looks(session: Session) -> list[tuple[str, str]]:
     """Return (outfit sku, bag sku) of every look in a published lookbook, in order."""
