@@ -32,7 +32,6 @@ FLAG_NAMES = ("neutral", "metallic", "pastel", "bold")
 # Below this chroma a colour reads as grey whatever its name says.
 ACHROMATIC_C = 8.0
 TONAL_MIN_DL = 15.0
-RELATIONS = ("complementary", "contrast", "analogous", "tonal", "neutral", "metallic")
 
 
 @dataclass(frozen=True)
