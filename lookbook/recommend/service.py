@@ -99,12 +99,11 @@ class Recommender:
             if len(answer.results) < limit and filters.accepts(pin):
                 answer.results.append(Result(pin, 1.0, self._pin_reasons(pin, traits)))
                 taken.add(pin.sku)
-        picked = self._pick_bags(traits, vector, filters, limit - len(answer.results), season,
-                                 market, taken)
-        if len(picked) < limit - len(answer.results) and filters.season:
-            more = self._pick_bags(traits, vector, filters.without("season"),
-                                   limit - len(answer.results) - len(picked), season, market,
-                                   taken | {r.item.sku for r in picked})
+        want = limit - len(answer.results)
+        picked = self._pick_bags(traits, vector, filters, want, season, market, taken)
+        if len(picked) < want and filters.season:
+            more = self._pick_bags(traits, vector, filters.without("season"), want - len(picked),
+                                   season, market, taken | {r.item.sku for r in picked})
             if more:
                 answer.relaxed.append("season")
                 picked += more
@@ -175,10 +174,11 @@ class Recommender:
         if pos is None or want <= 0:
             return answer
         ranking = self.model.rank_outfits(bag.sku, want + len(taken), filters.exclude)
+        viewed = BagView.of(bag)
 
         def explain(opos: int, outfit: Item) -> list[str]:
             ctx = self.model.pair_context(traits_of(outfit))
-            out = self.model.explain(ctx, pos, BagView.of(bag))
+            out = self.model.explain(ctx, pos, viewed)
             vote = ranking.votes.get(opos)
             if vote and vote[0] > 0:
                 out = ["dressed like outfits our stylists paired with this bag", *out[:2]]
