@@ -75,13 +75,13 @@ class ImageService:
         if palette_mode not in PALETTE_MODES:
             raise ValueError(f"palette mode must be one of {PALETTE_MODES}")
         existing = next((im for im in item.images if im.digest == processed.digest), None)
-        if existing is None and len(item.images) >= self.max_images:
+        if existing is not None:
+            image, created = existing, False
+        elif len(item.images) >= self.max_images:
             raise ImageLimitReached(f"item {item.sku} already has {len(item.images)} photos, "
                                     f"the most it may have")
-        if existing is None:
-            image, created = self._store(item, processed), True
         else:
-            image, created = existing, False
+            image, created = self._store(item, processed), True
         applied = bool(image.palette) and (palette_mode == "replace" or not item.colours)
         if applied:
             _set_colours(session, item, image.palette)
