@@ -43,6 +43,13 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     return (matrix / np.maximum(norms, 1e-9)).astype(np.float32)
 
 
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    """Return the positions of the ``k`` best finite scores, score desc then position."""
+    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    part = part[np.isfinite(scores[part])]
+    return part[np.lexsort((part, -scores[part]))]  # ties broken by position: deterministic
+
+
 @dataclass
 class Ranking:
     """Candidate bags for one query, best first after diversity, with what scored them."""
@@ -255,9 +262,7 @@ class BagRecommender(BaseEstimator):
         k = min(n_valid, max(4 * want, want + 20))
         if k <= 0:
             return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-        part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        part = part[np.isfinite(scores[part])]
-        part = part[np.lexsort((part, -scores[part]))]  # score desc, then position: deterministic
+        part = _best(scores, k)
         cand_scores = scores[part].astype(np.float64) + offset
         part = part + start
         if self.diversity > 0 and len(part) > 1:
@@ -296,9 +301,7 @@ class BagRecommender(BaseEstimator):
             if sku in self.outfit_position_:
                 scores[self.outfit_position_[sku]] = -np.inf
         k = min(n, max(4 * limit, limit + 20))
-        part = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
-        part = part[np.isfinite(scores[part])]
-        part = part[np.lexsort((part, -scores[part]))]
+        part = _best(scores, k)
         ranking = Ranking(part, scores[part].astype(np.float32), exhausted=k >= n)
         ranking.votes = {int(i): (float(curated[i]), int(np.count_nonzero(sims[i]))) for i in part
                          if curated[i] > 0} if len(paired) else {}
