@@ -110,10 +110,12 @@ def _upright(im: Image.Image) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # Pillow warns about the corrupt EXIF it skips
-            upright = ImageOps.exif_transpose(im)
+            # In place: otherwise Pillow returns a full copy of an upright picture (most
+            # of them), up to MAX_DECODED_PIXELS more held at once for nothing.
+            ImageOps.exif_transpose(im, in_place=True)
     except DECODE_ERRORS:
-        return im
-    return upright if upright is not None else im
+        pass
+    return im
 
 
 def _why(exc: BaseException) -> str:
