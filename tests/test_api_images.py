@@ -89,12 +89,16 @@ def test_unknown_palette_mode_is_a_400(client, key, bag, query):
 
 def test_same_picture_twice_is_one_image(client, key, bag, db, media_dir):
     data = encode(photo(), "PNG")
-    assert upload(client, key, data).status_code == 201
+    first = upload(client, key, data)
+    assert first.status_code == 201
     before = state(db, media_dir)
     again = upload(client, key, data)
     assert again.status_code == 200
     assert again.json["image"]["created"] is False
-    assert state(db, media_dir)[0] == before[0] == 1
+    assert again.json["image"]["sizes"] == first.json["image"]["sizes"]
+    after = state(db, media_dir)
+    assert after[0] == before[0] == 1
+    assert after[1] == before[1] and after[3] == before[3]  # same colours, no new file
 
 
 def test_per_item_cap_gives_409_and_changes_nothing(app, client, key, bag, db, media_dir, monkeypatch):
