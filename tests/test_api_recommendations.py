@@ -133,6 +133,20 @@ def test_batch_answers_every_request_in_order(client, catalog):
     assert results[4]["type"] == "https://lookbook.example/problems/unknown-sku"
 
 
+def test_a_batch_asks_for_the_model_once(app, client, catalog, monkeypatch):
+    holder = app.extensions["lookbook.recommender"]
+    calls = []
+    real = holder.current
+    monkeypatch.setattr(holder, "current", lambda session: calls.append(1) or real(session))
+    resp = client.post("/api/v1/recommendations", json={"requests": [
+        {"type": "bags", "sku": "LOOK", "limit": 1},
+        {"type": "similar", "sku": "MINI-2", "limit": 1},
+        {"type": "outfits", "sku": "MINI-2"},
+    ]})
+    assert resp.status_code == 200 and len(resp.json["results"]) == 3
+    assert len(calls) == 1
+
+
 @pytest.mark.parametrize("body", [
     {}, {"requests": []}, {"requests": "bags"}, {"requests": [{"type": "colours", "sku": "LOOK"}]},
     {"requests": [{"type": "bags"}]}, {"requests": [1]},

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, request
+from flask import Blueprint, Flask, current_app, g, request
 from flask.blueprints import BlueprintSetupState
 
 from lookbook import appdb
@@ -48,12 +48,16 @@ def _setup(state: BlueprintSetupState) -> None:
 
 
 def _recommender() -> Recommender:
-    session = appdb.session()
-    try:
-        served = current_app.extensions[EXTENSION].current(session)
-    except ModelUnavailable as exc:
-        raise ApiProblem(503, str(exc), title="Service unavailable", headers={"Retry-After": "30"}) from exc
-    return Recommender(session, served)
+    """Return this request's recommender (a batch asks for the model and revision once)."""
+    if "recommender" not in g:
+        session = appdb.session()
+        try:
+            served = current_app.extensions[EXTENSION].current(session)
+        except ModelUnavailable as exc:
+            raise ApiProblem(503, str(exc), title="Service unavailable",
+                             headers={"Retry-After": "30"}) from exc
+        g.recommender = Recommender(session, served)
+    return g.recommender
 
 
 class Query:
