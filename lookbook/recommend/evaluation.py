@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lookbook.recommend.data import Catalog
+from lookbook.recommend.data import Catalog, load_catalog
 from lookbook.recommend.estimator import BagRecommender
 from lookbook.recommend.filters import Filters
 from lookbook.recommend.query import traits_of
@@ -105,8 +105,10 @@ def evaluate_model(model: BagRecommender, catalog: Catalog, k: int = 5, n_folds:
             size = model.bags_.size[bag_pos]
             accent = size in (0, 1)  # ACCENT_SIZES are the first two size codes
             filters = Filters(size=ACCENT_SIZES if accent else ())
-            if not filters.mask(model.bags_)[bag_pos]:
+            passing = filters.mask(model.bags_)
+            if not passing[bag_pos]:
                 filters = Filters(size=(), in_stock=None)
+                passing = filters.mask(model.bags_)
             outfit = outfits[outfit_sku]
             ranking = trained.rank_bags(traits_of(outfit), filters, k,
                                         outfit_vector=trained.outfit_vector(sku=outfit_sku))
@@ -114,7 +116,7 @@ def evaluate_model(model: BagRecommender, catalog: Catalog, k: int = 5, n_folds:
             order = np.argsort(-ranking.scores[:k], kind="stable")
             top = [top[i] for i in order]
             result.rows["model"].add(*_gain(top.index(bag_pos) if bag_pos in top else None, k))
-            candidates = np.flatnonzero(filters.mask(model.bags_))
+            candidates = np.flatnonzero(passing)
             pop = trained.popularity_[candidates]
             ranked = candidates[np.lexsort((candidates, -pop))]
             pop_rank = int(np.flatnonzero(ranked == bag_pos)[0])
@@ -127,8 +129,6 @@ def evaluate_model(model: BagRecommender, catalog: Catalog, k: int = 5, n_folds:
 
 def run_evaluation(db, k: int = 5, n_folds: int = 5, progress=None) -> Evaluation:
     """Fit on the database's catalog and evaluate; ValueError when there is nothing to hold out."""
-    from lookbook.recommend.data import load_catalog
-
     with db.session() as session:
         catalog = load_catalog(session)
     if len(set(catalog.looks)) < 2:
