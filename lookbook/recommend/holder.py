@@ -76,9 +76,10 @@ class ModelHolder:
             return loaded
         if served is None:  # just started: an older artifact still beats waiting for a fit
             served = self._load_stale()
-        if served is None or self._mode(served) == "sync":
+        mode = self._mode(served) if served is not None else "sync"
+        if mode == "sync":
             return self._refit_now(revision)
-        if self._mode(served) == "background":
+        if mode == "background":
             self._refit_later()
         return Served(served.model, served.card, fresh=False)
 
