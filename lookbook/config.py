@@ -17,7 +17,7 @@ from typing import Any
 
 from limits import parse_many
 
-from lookbook.images.ingest import MAX_FILE_BYTES
+from lookbook.images.limits import MAX_FILE_BYTES
 from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS
 
 

@@ -9,11 +9,10 @@ from PIL import Image
 
 from lookbook.images.decode import open_image
 from lookbook.images.errors import FileTooLarge
+from lookbook.images.limits import MAX_FILE_BYTES
 from lookbook.images.normalise import to_srgb
 from lookbook.images.palette import PaletteColour, read_palette
 from lookbook.images.render import WIDTHS, Rendition, digest, largest, renditions
-
-MAX_FILE_BYTES = 20 * 1024 * 1024  # HTTP requests are capped just above this (config.py)
 
 
 @dataclass(frozen=True)
