@@ -177,3 +177,16 @@ def test_a_bundle_budget_applies_to_the_total(db, client):
     body = client.get("/api/v1/outfits/SUIT/bundles?max_price=150").json
     assert body["results"] == []
     assert client.get("/api/v1/outfits/SUIT/bundles?max_price=250").json["results"]
+
+
+def test_a_similar_bag_reason_names_the_strongest_shared_feature_of_a_block():
+    import numpy as np
+
+    from lookbook.recommend.estimator import BagRecommender
+
+    model = BagRecommender.__new__(BagRecommender)  # only the fitted arrays matter here
+    model.feature_names_ = ["occasions:casual", "occasions:evening", "occasions:business"]
+    model.similar_weights_ = np.ones(3, dtype=np.float32)
+    # Shared: casual 0.09, evening 0.36, business 0.42 - the strongest, yet below 0.09 + 0.36.
+    model.bag_matrix_ = np.array([[0.3, 0.6, 0.65], [0.3, 0.6, 0.65]], dtype=np.float32)
+    assert model.explain_similar(0, 1, None, None) == ["also made for business"]

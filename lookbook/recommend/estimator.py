@@ -367,17 +367,17 @@ class BagRecommender(BaseEstimator):
         """Say what a similar bag shares with the viewed one, strongest first."""
         contrib = self.bag_matrix_[pos] * self.bag_matrix_[other] * self.similar_weights_ ** 2
         blocks: dict[str, float] = {}
-        best: dict[str, str] = {}
+        best: dict[str, tuple[float, str]] = {}  # the strongest shared feature of each block
         for j in np.flatnonzero(contrib > 0):
             name = self.feature_names_[j]
             block = name.partition(":")[0]
-            if contrib[j] > blocks.get(block, 0.0):
-                best[block] = name
+            if contrib[j] > best.get(block, (0.0, ""))[0]:
+                best[block] = (float(contrib[j]), name)
             blocks[block] = blocks.get(block, 0.0) + float(contrib[j])
         order = sorted(blocks, key=lambda b: (-blocks[b], b))
         out: list[str] = []
         for block in order:
-            text = reasons_mod.similar_sentence(block, best[block], bag, viewed)
+            text = reasons_mod.similar_sentence(block, best[block][1], bag, viewed)
             if text not in out:
                 out.append(text)
         return out[:3] or ["a similar design"]
