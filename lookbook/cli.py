@@ -13,7 +13,7 @@ import click
 from tqdm import tqdm
 
 from lookbook.config import ConfigError, Settings
-from lookbook.db import Database
+from lookbook.database import Database
 
 
 def _settings() -> Settings:
@@ -27,7 +27,7 @@ def _settings() -> Settings:
 @contextlib.contextmanager
 def open_database(settings: Settings) -> Iterator[Database]:
     """Open the configured database with its schema current; close it afterwards."""
-    from lookbook.schema import upgrade
+    from lookbook.database.migrations import upgrade
 
     if settings.database_url.startswith("sqlite"):
         settings.instance.mkdir(parents=True, exist_ok=True)
@@ -58,7 +58,7 @@ def init() -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report; change nothing.")
 def import_cmd(path: Path, dry_run: bool) -> None:
     """Import items (and lookbooks, from JSON) from a CSV or JSON file."""
-    from lookbook.catalog.importer import ImportFileError, import_rows, read_file
+    from lookbook.transfer.importer import ImportFileError, import_rows, read_file
 
     settings = _settings()
     try:
@@ -116,7 +116,7 @@ def _image_attacher(settings: Settings):
 @click.argument("path", type=click.Path(path_type=Path))
 def export_cmd(path: Path) -> None:
     """Export the catalog to CSV, or the catalog and lookbooks to JSON."""
-    from lookbook.catalog.exporter import export_file
+    from lookbook.transfer.exporter import export_file
 
     settings = _settings()
     with open_database(settings) as db:
@@ -182,7 +182,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 def _serve(host: str, port: int, workers: int) -> None:
-    from lookbook.server import run
+    from lookbook.server.gunicorn import run
 
     try:
         run(host, port, workers)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from lookbook.db import make_engine
-from lookbook.models import Base
+from lookbook.database import make_engine
+from lookbook.database.registry import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -16,8 +16,8 @@ from sqlalchemy import create_engine, text
 
 from lookbook.catalog.records import parse_item
 from lookbook.catalog.store import upsert_records
-from lookbook.db import Base, Database
-from lookbook.schema import upgrade
+from lookbook.database import Base, Database
+from lookbook.database.migrations import upgrade
 
 PG_URL = os.environ.get("LOOKBOOK_TEST_DATABASE_URL", "")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from lookbook.catalog.models import CurationRule, Item
 from lookbook.catalog.records import ItemRecord, parse_item
-from lookbook.db import Database
+from lookbook.database import Database
 from lookbook.lookbooks.models import Look, Lookbook
 from lookbook.recommend.data import Catalog, load_catalog
 from lookbook.recommend.estimator import BagRecommender

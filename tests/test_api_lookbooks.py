@@ -9,7 +9,7 @@ from tests.conftest import item
 
 
 def _import(client, db, books):
-    from lookbook.catalog.importer import import_rows, read_json_value
+    from lookbook.transfer.importer import import_rows, read_json_value
 
     doc = {"items": [item("O-1", "outfit"), item("B-1"), item("B-2", width_cm="30", silhouette="tote")],
            "lookbooks": books}

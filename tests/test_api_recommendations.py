@@ -134,7 +134,7 @@ def test_batch_answers_every_request_in_order(client, catalog):
 
 
 def test_a_batch_asks_for_the_model_once(app, client, catalog, monkeypatch):
-    holder = app.extensions["lookbook.recommender"]
+    holder = app.extensions["lookbook.model_holder"]
     calls = []
     real = holder.current
     monkeypatch.setattr(holder, "current", lambda session: calls.append(1) or real(session))

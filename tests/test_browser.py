@@ -26,8 +26,8 @@ PASSWORD = "a long enough password"
 @pytest.fixture
 def live_server(app, db, tmp_path):
     """Serve the app on a free local port for the browser; yield its base URL."""
-    from lookbook.catalog.importer import import_rows, read_json_value
     from lookbook.demo.drawing import draw_bag
+    from lookbook.transfer.importer import import_rows, read_json_value
 
     for sku, colour in (("B-1", "gold"), ("B-2", "coral")):
         draw_bag("chain", [colour], ["metallic"], 9).save(tmp_path / f"{sku}.png")

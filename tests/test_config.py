@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from lookbook.config import ConfigError, Settings
-from lookbook.db import Database
+from lookbook.database import Database
 
 
 def test_embedded_default_is_sqlite_in_the_instance_folder(tmp_path):

@@ -6,13 +6,13 @@ import json
 
 from sqlalchemy import func, select
 
-from lookbook.catalog.exporter import export_csv, export_document, neutralise, unneutralise
-from lookbook.catalog.importer import import_rows, read_csv, read_json
 from lookbook.catalog.models import Item
 from lookbook.catalog.revision import current_revision
 from lookbook.catalog.store import fetch_records
 from lookbook.lookbooks.models import Lookbook
 from lookbook.lookbooks.store import all_lookbooks, lookbook_to_fields
+from lookbook.transfer.exporter import export_csv, export_document, neutralise, unneutralise
+from lookbook.transfer.importer import import_rows, read_csv, read_json
 from tests.conftest import add_items, item
 
 

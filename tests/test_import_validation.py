@@ -5,9 +5,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from lookbook.catalog.importer import ImportFileError, import_rows, read_csv, read_json
 from lookbook.catalog.models import Item
 from lookbook.catalog.revision import current_revision
+from lookbook.transfer.importer import ImportFileError, import_rows, read_csv, read_json
 from tests.conftest import add_items, item
 
 HEADER = "sku,kind,name,colours,price,currency,occasions,width_cm,silhouette\n"

@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(recommendations_bp)
     api.register_blueprint(images_bp)
     app.register_blueprint(api)
-    # Reads are public; write views strip these headers again (see lookbook.http).
+    # Reads are public; write views strip these headers again (see lookbook.server.http).
     CORS(app, resources={rf"{API_PREFIX}/.*": {"origins": "*"}, r"/oembed": {"origins": "*"}},
          supports_credentials=False, send_wildcard=True,
          expose_headers=["X-Request-ID", "ETag"])

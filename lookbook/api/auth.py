@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
-from lookbook import appdb
 from lookbook.api.problems import ApiProblem
 from lookbook.auth.keys import find_key
+from lookbook.server import appdb
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from lookbook import appdb
 from lookbook.api.auth import secret_key_required
 from lookbook.api.items import item_json, item_or_404, media_url
-from lookbook.api.params import Params
 from lookbook.api.problems import ApiProblem, field_error
 from lookbook.catalog.models import Item
+from lookbook.catalog.params import Params
 from lookbook.images.errors import ImageRejected
 from lookbook.images.service import PALETTE_MODES, Attached, ImageService, process
+from lookbook.server import appdb, services
 
 bp = Blueprint("images", __name__)
 FIELD = "image"
@@ -23,7 +23,7 @@ FIELD = "image"
 
 def image_service() -> ImageService:
     """Return the image service over the app's media storage."""
-    return ImageService(current_app.extensions["lookbook.storage"])
+    return ImageService(services.storage())
 
 
 def _refused(exc: ImageRejected) -> ApiProblem:

@@ -7,16 +7,16 @@ from typing import Any
 from flask import Blueprint, Response, request, url_for
 from flask.typing import ResponseReturnValue
 
-from lookbook import appdb
 from lookbook.api.auth import secret_key_required
 from lookbook.api.body import json_body, json_value
 from lookbook.api.items import item_json
-from lookbook.api.params import Params
 from lookbook.api.problems import ApiProblem, field_error
-from lookbook.catalog.importer import ImportFileError, import_rows, read_csv, read_json_value
+from lookbook.catalog.params import Params
 from lookbook.catalog.queries import get_item
 from lookbook.catalog.records import RowInvalid, normalise_sku, parse_item
 from lookbook.catalog.store import upsert_records
+from lookbook.server import appdb
+from lookbook.transfer.importer import ImportFileError, import_rows, read_csv, read_json_value
 
 bp = Blueprint("item_writes", __name__)
 

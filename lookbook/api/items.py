@@ -6,13 +6,12 @@ from typing import Any
 
 from flask import Blueprint, request, url_for
 
-from lookbook import appdb
-from lookbook.api.params import Params
 from lookbook.api.problems import ApiProblem
 from lookbook.catalog.models import Item
-from lookbook.catalog.queries import ItemFilters, get_item, search_items
+from lookbook.catalog.params import Params, parse_item_filters
+from lookbook.catalog.queries import get_item, search_items
 from lookbook.catalog.serialize import item_to_json
-from lookbook.styling import vocab
+from lookbook.server import appdb
 
 bp = Blueprint("items", __name__)
 DEFAULT_PER_PAGE = 24
@@ -36,22 +35,6 @@ def item_or_404(sku: str, kind: str | None = None) -> Item:
         what = kind or "item"
         raise ApiProblem(404, f"no {what} with sku {sku!r}", title="Not found", slug="unknown-sku")
     return item
-
-
-def parse_item_filters(p: Params) -> ItemFilters:
-    """Read the catalog filters shared by listing and recommendation endpoints."""
-    return ItemFilters(
-        kind=p.choices("kind", vocab.KINDS) or (),
-        occasion=p.choices("occasion", vocab.OCCASIONS) or (),
-        colour=p.choices("colour", tuple(vocab.COLOURS)) or (),
-        material=p.choices("material", (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)) or (),
-        size=p.choices("size", vocab.SIZES) or (),
-        season=p.choices("season", vocab.SEASONS) or (),
-        sustainability=p.choices("sustainability", vocab.SUSTAINABILITY) or (),
-        min_price=p.decimal("min_price"),
-        max_price=p.decimal("max_price"),
-        in_stock=p.flag("in_stock", None),
-    )
 
 
 @bp.get("/items")

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint
 
-from lookbook import appdb
 from lookbook.api.items import item_json
 from lookbook.api.problems import ApiProblem
 from lookbook.lookbooks.models import Lookbook
 from lookbook.lookbooks.queries import live_lookbook, live_lookbooks
+from lookbook.server import appdb
 
 bp = Blueprint("lookbooks", __name__)
 

@@ -8,6 +8,10 @@ from typing import Any
 from flask import Response
 from werkzeug.http import HTTP_STATUS_CODES
 
+from lookbook.catalog.params import ParamError, field_error
+
+__all__ = ["PROBLEM_MIMETYPE", "ApiProblem", "field_error", "param_problem", "problem_response"]
+
 PROBLEM_TYPE_BASE = "https://lookbook.example/problems/"
 PROBLEM_MIMETYPE = "application/problem+json"
 
@@ -59,6 +63,6 @@ def problem_response(status: int, detail: str, **options: Any) -> Response:
     return ApiProblem(status, detail, **options).response()
 
 
-def field_error(name: str, message: str) -> dict[str, str]:
-    """Return one entry of a problem's ``errors`` list."""
-    return {"field": name, "message": message}
+def param_problem(exc: ParamError) -> ApiProblem:
+    """Return the 400 problem for invalid request parameters."""
+    return ApiProblem(400, str(exc), title="Invalid parameters", errors=exc.errors)

@@ -6,90 +6,24 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, g, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, current_app, request
 
-from lookbook import appdb
 from lookbook.api.body import json_body
 from lookbook.api.items import item_json, item_or_404
-from lookbook.api.params import Params
-from lookbook.api.problems import ApiProblem, field_error
+from lookbook.api.problems import ApiProblem, field_error, param_problem
+from lookbook.catalog.params import ParamError
 from lookbook.catalog.records import RowInvalid, parse_item
-from lookbook.health import add_ready_check
-from lookbook.recommend.answer_cache import AnswerCache
 from lookbook.recommend.bundles import BundleAnswer, make_bundles
-from lookbook.recommend.filters import Filters
-from lookbook.recommend.holder import ModelHolder, ModelUnavailable
+from lookbook.recommend.request import RecommendQuery
 from lookbook.recommend.service import Answer, Recommender
-from lookbook.styling import vocab
-from lookbook.styling.markets import Market, load_markets
+from lookbook.server import services
 
 bp = Blueprint("recommendations", __name__)
-EXTENSION = "lookbook.recommender"
-CACHE = "lookbook.answer_cache"
-DEFAULT_LIMIT, MAX_LIMIT, MAX_BATCH = 5, 50, 20
+MAX_BATCH = 20
 FILTER_FIELDS = ("limit", "size", "min_price", "max_price", "material", "sustainability", "season",
                  "market", "in_stock", "tier", "exclude")
 ADHOC_DEFAULTS = {"sku": "adhoc-outfit", "kind": "outfit", "name": "Your outfit", "price": "0",
                   "currency": "EUR"}
-
-
-@bp.record_once
-def _setup(state: BlueprintSetupState) -> None:
-    """Give the app one model holder and report it in /health/ready."""
-    app: Flask = state.app
-    settings = app.config["LOOKBOOK"]
-    holder = ModelHolder(app.extensions[appdb.EXTENSION], settings.models_dir,
-                         refit=settings.recommend_refit)
-    app.extensions[EXTENSION] = holder
-    app.extensions[CACHE] = AnswerCache()
-    add_ready_check(app, "model", holder.ready)
-    load_markets()  # a broken market file stops startup here, not a request later
-
-
-def _recommender() -> Recommender:
-    """Return this request's recommender (a batch asks for the model and revision once)."""
-    if "recommender" not in g:
-        session = appdb.session()
-        try:
-            served = current_app.extensions[EXTENSION].current(session)
-        except ModelUnavailable as exc:
-            raise ApiProblem(503, str(exc), title="Service unavailable",
-                             headers={"Retry-After": "30"}) from exc
-        g.recommender = Recommender(session, served)
-    return g.recommender
-
-
-class Query:
-    """The parameters every recommendation call shares."""
-
-    def __init__(self, source: Mapping[str, Any], *, accent_default: bool) -> None:
-        p = Params(source)
-        self.limit = p.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, clamp=True)
-        size = p.choices("size", vocab.SIZES, allow_any=True)
-        if size is None:
-            size = ()
-        elif not size and accent_default:
-            size = vocab.ACCENT_SIZES
-        markets = p.choices("market", vocab.MARKETS) or ()
-        if len(markets) > 1:
-            p.errors.append(field_error("market", "name one market"))
-        self.filters = Filters(
-            size=size,
-            min_price=p.decimal("min_price"),
-            max_price=p.decimal("max_price"),
-            material=p.choices("material", (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)) or (),
-            sustainability=p.choices("sustainability", vocab.SUSTAINABILITY) or (),
-            in_stock=p.flag("in_stock", True),
-            tier=p.choices("tier", vocab.TIERS) or (),
-            season=p.choices("season", vocab.SEASONS) or (),
-            exclude=p.skus("exclude"),
-        )
-        f = self.filters
-        if f.min_price is not None and f.max_price is not None and f.min_price > f.max_price:
-            p.errors.append(field_error("min_price", "must not exceed max_price"))
-        p.finish()
-        self.market: Market | None = load_markets().get(markets[0]) if markets else None
 
 
 def _reply(subject: str, subject_json: dict[str, Any], results: list[dict[str, Any]],
@@ -121,28 +55,28 @@ def _discount() -> Decimal:
 # -- the operations, shared by the single endpoints and the batch ---------------------------
 def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     outfit = item_or_404(sku, "outfit")
-    q = Query(source, accent_default=True)
+    q = RecommendQuery(source, accent_default=True)
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
     return _reply("outfit", item_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
 
 
 def outfits_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     bag = item_or_404(sku, "bag")
-    q = Query(source, accent_default=False)
+    q = RecommendQuery(source, accent_default=False)
     answer = rec.outfits_for_bag(bag, q.limit, q.filters)
     return _reply("bag", item_json(bag), _results(answer, "outfit"), answer.relaxed, rec)
 
 
 def similar_to(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     bag = item_or_404(sku, "bag")
-    q = Query(source, accent_default=False)
+    q = RecommendQuery(source, accent_default=False)
     answer = rec.similar_bags(bag, q.filters, q.limit)
     return _reply("bag", item_json(bag), _results(answer, "bag"), answer.relaxed, rec)
 
 
 def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     outfit = item_or_404(sku, "outfit")
-    q = Query(source, accent_default=True)
+    q = RecommendQuery(source, accent_default=True)
     answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
                           discount_percent=_discount())
     return _reply("outfit", item_json(outfit), _bundles_json(answer), answer.relaxed, rec)
@@ -155,13 +89,13 @@ OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, 
 
 def answer(kind: str, sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
     """Answer one catalog question, reusing the answer given on this catalog revision."""
-    rec = _recommender()
+    rec = services.recommender()
     operation = OPERATIONS[kind]
     if not rec.served.fresh:  # a stale model is a stopgap: never remember its answers
         return operation(sku, source, rec)
     pairs = source.items(multi=True) if hasattr(source, "getlist") else source.items()
     key = (kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
-    cache = current_app.extensions[CACHE]
+    cache = services.answer_cache()
     return cache.get_or_compute(key, rec.served.revision, lambda: operation(sku, source, rec))
 
 
@@ -224,8 +158,8 @@ def adhoc_bags() -> dict[str, Any]:
     """Complete the look for an outfit described in the body, not in the catalog."""
     body = json_body()
     outfit = adhoc_outfit(body.get("outfit"))
-    q = Query(body_params(body), accent_default=True)
-    rec = _recommender()
+    q = RecommendQuery(body_params(body), accent_default=True)
+    rec = services.recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
     return _reply("outfit", adhoc_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
 
@@ -273,4 +207,6 @@ def batch() -> dict[str, Any]:
             results.append(answer(req["type"], req["sku"], body_params(req, f"requests[{i}].")))
         except ApiProblem as exc:
             results.append(exc.body())
+        except ParamError as exc:
+            results.append(param_problem(exc).body())
     return {"results": results}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lookbook.auth.models import ApiKey
-from lookbook.db import utcnow
+from lookbook.database import utcnow
 
 KEY_PREFIX = "lbk_"
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lookbook.db import Base, utcnow
+from lookbook.database import Base, utcnow
 
 
 class User(Base):

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lookbook.db import Base, Hundredths, utcnow
+from lookbook.database import Base, Hundredths, utcnow
 
 LIST_FACETS = ("occasions", "styles", "seasons", "sustainability")
 

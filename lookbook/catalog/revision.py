@@ -15,9 +15,14 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import CatalogState, CurationRule, Item, ItemColour, ItemImage, ItemTag
-from lookbook.lookbooks.models import Look, Lookbook, LookBundleItem
 
-_TRACKED = (Item, ItemTag, ItemColour, ItemImage, CurationRule, Lookbook, Look, LookBundleItem)
+_TRACKED: tuple[type, ...] = (Item, ItemTag, ItemColour, ItemImage, CurationRule)
+
+
+def track(*models: type) -> None:
+    """Make writes to these mapped classes change the revision too (lookbooks register theirs)."""
+    global _TRACKED
+    _TRACKED = (*_TRACKED, *(m for m in models if m not in _TRACKED))
 
 
 def current_revision(session: Session) -> str:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from lookbook.catalog.models import Item, ItemColour, ItemTag
 from lookbook.catalog.records import ItemRecord
 from lookbook.catalog.revision import bump_revision
-from lookbook.db import utcnow
+from lookbook.database import utcnow
 from lookbook.styling.vocab import COLOURS
 
 SCALAR_COLUMNS = (

@@ -16,14 +16,14 @@ from tqdm import tqdm
 from lookbook.auth.keys import create_key
 from lookbook.auth.models import User
 from lookbook.auth.users import create_user, set_password
-from lookbook.catalog.importer import import_rows, read_json
 from lookbook.config import Settings
-from lookbook.db import Database
+from lookbook.database import Database
 from lookbook.demo.catalog import generate, public_fields
 from lookbook.demo.drawing import draw_bag, draw_outfit
 from lookbook.images.service import ImageService
 from lookbook.images.storage import LocalStorage
 from lookbook.recommend.artifacts import fit_and_save
+from lookbook.transfer.importer import import_rows, read_json
 
 DEMO_USER = "curator@lookbook.example"
 

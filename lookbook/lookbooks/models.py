@@ -7,8 +7,9 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lookbook.catalog import revision
 from lookbook.catalog.models import Item
-from lookbook.db import Base, utcnow
+from lookbook.database import Base, utcnow
 
 
 class Lookbook(Base):
@@ -80,3 +81,6 @@ class LookBundleItem(Base):
 
     look: Mapped[Look] = relationship(back_populates="bundle_items")
     item: Mapped[Item] = relationship(lazy="selectin")
+
+
+revision.track(Lookbook, Look, LookBundleItem)  # a lookbook edit is a catalog change

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from lookbook.db import utcnow
+from lookbook.database import utcnow
 from lookbook.lookbooks.models import Lookbook
 
 

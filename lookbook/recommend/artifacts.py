@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from lookbook.db import Database
+from lookbook.database import Database
 from lookbook.recommend.data import Catalog, load_catalog
 from lookbook.recommend.estimator import BagRecommender
 from lookbook.recommend.features import COLUMNS, FeatureSpace, fitted_transformer

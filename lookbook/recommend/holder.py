@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from lookbook.catalog.revision import current_revision
-from lookbook.db import Database
+from lookbook.database import Database
 from lookbook.recommend.artifacts import ArtifactError, load_model, read_card, save_model
 from lookbook.recommend.data import load_catalog
 from lookbook.recommend.estimator import BagRecommender

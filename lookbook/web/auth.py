@@ -16,9 +16,9 @@ from sqlalchemy import select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from lookbook import appdb
 from lookbook.auth.models import User
 from lookbook.auth.users import check_password
+from lookbook.server import appdb
 
 bp = Blueprint("auth", __name__)
 LOGIN_LIMIT = "10 per minute"

@@ -6,11 +6,11 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 from sqlalchemy import func, select
 
-from lookbook import appdb
-from lookbook.api.params import Params
 from lookbook.catalog.models import Item
+from lookbook.catalog.params import Params
 from lookbook.catalog.queries import ItemFilters, search_items
 from lookbook.lookbooks.models import Lookbook
+from lookbook.server import appdb
 from lookbook.styling import vocab
 from lookbook.web.auth import LogoutForm
 

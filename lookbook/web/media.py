@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, abort, send_file
 from flask.typing import ResponseReturnValue
 
 from lookbook.images.storage import content_type
+from lookbook.server import services
 
 bp = Blueprint("media", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -17,7 +18,7 @@ MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sand
 @bp.get("/media/<key>")
 def serve(key: str) -> ResponseReturnValue:
     """Send one stored rendition; unknown or malformed keys are 404."""
-    storage = current_app.extensions["lookbook.storage"]
+    storage = services.storage()
     path = storage.path(key)
     if path is None:
         abort(404)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, url_for
 from sqlalchemy import func, select
 
-from lookbook import appdb
 from lookbook.catalog.models import Item
 from lookbook.lookbooks.queries import live_lookbooks
+from lookbook.server import appdb
 
 bp = Blueprint("pages", __name__)
 

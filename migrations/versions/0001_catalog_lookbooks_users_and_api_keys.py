@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-27
 
-Prices and widths are stored as integer hundredths (see lookbook.db.Hundredths).
+Prices and widths are stored as integer hundredths (see lookbook.database.Hundredths).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from lookbook.app import create_app
+from lookbook.server.app import create_app
 
 
 def run(host: str, port: int, workers: int) -> None:

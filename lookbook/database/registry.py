@@ -10,7 +10,7 @@ from lookbook.catalog.models import (
     ItemImage,
     ItemTag,
 )
-from lookbook.db import Base
+from lookbook.database import Base
 from lookbook.lookbooks.models import Look, Lookbook, LookBundleItem
 
 __all__ = [

@@ -11,7 +11,9 @@ from flask import Flask, Response, current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from lookbook.api.problems import ApiProblem, problem_response
+from lookbook.api.problems import ApiProblem, param_problem, problem_response
+from lookbook.catalog.params import ParamError
+from lookbook.recommend.holder import ModelUnavailable
 
 log = logging.getLogger("lookbook")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -32,6 +34,8 @@ def init_app(app: Flask) -> None:
     app.before_request(_assign_request_id)
     app.after_request(_finish_response)
     app.register_error_handler(ApiProblem, lambda exc: exc.response())
+    app.register_error_handler(ParamError, _invalid_params)
+    app.register_error_handler(ModelUnavailable, _model_unavailable)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(DBAPIError, _database_unavailable)
@@ -91,11 +95,29 @@ def _http_error(exc: HTTPException) -> Response:
     if wants_problem():
         detail = exc.description or exc.name
         return problem_response(status, detail, title=exc.name, headers=headers)
-    page = render_template("error.html", status=status, title=exc.name, detail=exc.description)
-    resp = Response(page, status=status, mimetype="text/html")
-    for key, value in headers.items():
-        resp.headers[key] = value
-    return resp
+    return _page(status, exc.name, exc.description or "", headers)
+
+
+def _page(status: int, title: str, detail: str, headers: dict[str, str] | None = None,
+          **context: object) -> Response:
+    """Render the site's one error page."""
+    page = render_template("error.html", status=status, title=title, detail=detail, **context)
+    return Response(page, status=status, mimetype="text/html", headers=headers or {})
+
+
+def _invalid_params(exc: ParamError) -> Response:
+    if wants_problem():
+        return param_problem(exc).response()
+    return _page(400, "Please check the filters",
+                 "Some of the filters in this address are not valid.", errors=exc.errors)
+
+
+def _model_unavailable(exc: ModelUnavailable) -> Response:
+    detail = "recommendations are not available right now; try again shortly"
+    if wants_problem():
+        return problem_response(503, detail, title="Service unavailable",
+                                headers={"Retry-After": "30"})
+    return _page(503, "Service unavailable", detail, {"Retry-After": "30"})
 
 
 def _database_unavailable(exc: Exception) -> Response:
@@ -104,8 +126,7 @@ def _database_unavailable(exc: Exception) -> Response:
     if wants_problem():
         return problem_response(503, detail, title="Service unavailable",
                                 headers={"Retry-After": "5"})
-    page = render_template("error.html", status=503, title="Service unavailable", detail=detail)
-    return Response(page, status=503, mimetype="text/html", headers={"Retry-After": "5"})
+    return _page(503, "Service unavailable", detail, {"Retry-After": "5"})
 
 
 def _unexpected(exc: Exception) -> Response:
@@ -113,5 +134,4 @@ def _unexpected(exc: Exception) -> Response:
     detail = f"something went wrong on our side (request {g.get('request_id', '-')})"
     if wants_problem():
         return problem_response(500, detail, title="Internal server error")
-    page = render_template("error.html", status=500, title="Internal server error", detail=detail)
-    return Response(page, status=500, mimetype="text/html")
+    return _page(500, "Internal server error", detail)

@@ -1,19 +1,41 @@
-"""Parse query parameters once for every endpoint, collecting every error for a 400."""
+"""Parse request parameters once for the API and the pages, collecting every error for a 400.
+
+Below both the API and the pages: it raises :class:`ParamError`, which the API answers
+as problem+json and the pages as a readable 400 page (see ``lookbook.server.http``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lookbook.api.problems import ApiProblem, field_error
+from lookbook.styling import vocab
+
+if TYPE_CHECKING:
+    from lookbook.catalog.queries import ItemFilters
+
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
 
+def field_error(name: str, message: str) -> dict[str, str]:
+    """Return one entry of an error list: the field and what is wrong with it."""
+    return {"field": name, "message": message}
+
+
+class ParamError(ValueError):
+    """One or more request parameters are invalid; ``errors`` names each field."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        self.errors = errors
+        fields = ", ".join(sorted({e["field"] for e in errors}))
+        super().__init__(f"invalid query parameter(s): {fields}")
+
+
 class Params:
-    """Read typed values from a mapping of strings; raise one ApiProblem at the end."""
+    """Read typed values from a mapping of strings; raise one ParamError at the end."""
 
     def __init__(self, source: Mapping[str, Any]) -> None:
         self.source = source
@@ -99,9 +121,24 @@ class Params:
         return values
 
     def finish(self) -> None:
-        """Raise a 400 problem listing every parameter error found so far."""
+        """Raise a ParamError listing every parameter error found so far."""
         if self.errors:
-            fields = ", ".join(sorted({e["field"] for e in self.errors}))
-            raise ApiProblem(400, f"invalid query parameter(s): {fields}",
-                             title="Invalid parameters", errors=self.errors)
+            raise ParamError(self.errors)
 
+
+def parse_item_filters(p: Params) -> ItemFilters:
+    """Read the catalog filters shared by the items API, browse pages and the studio."""
+    from lookbook.catalog.queries import ItemFilters
+
+    return ItemFilters(
+        kind=p.choices("kind", vocab.KINDS) or (),
+        occasion=p.choices("occasion", vocab.OCCASIONS) or (),
+        colour=p.choices("colour", tuple(vocab.COLOURS)) or (),
+        material=p.choices("material", (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)) or (),
+        size=p.choices("size", vocab.SIZES) or (),
+        season=p.choices("season", vocab.SEASONS) or (),
+        sustainability=p.choices("sustainability", vocab.SUSTAINABILITY) or (),
+        min_price=p.decimal("min_price"),
+        max_price=p.decimal("max_price"),
+        in_stock=p.flag("in_stock", None),
+    )

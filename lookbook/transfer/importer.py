@@ -19,12 +19,12 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lookbook.catalog.exporter import unneutralise
 from lookbook.catalog.models import Item
 from lookbook.catalog.records import ItemRecord, RowInvalid, parse_item
 from lookbook.catalog.store import BATCH, chunked, upsert_records
 from lookbook.lookbooks.records import LookbookRecord, check_references, parse_lookbook
 from lookbook.lookbooks.store import upsert_lookbooks
+from lookbook.transfer.exporter import unneutralise
 
 REQUIRED_COLUMNS = ("sku", "kind", "name", "colours", "price", "currency")
 CSV_FIELD_LIMIT = 128 * 1024

@@ -48,13 +48,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                                 x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented field order
 
-    from lookbook import appdb, http
-    from lookbook.db import Database
-    from lookbook.images.storage import LocalStorage
+    from lookbook.database import Database
+    from lookbook.server import appdb, http, services
 
     database = settings.extra.get("database") or Database(settings.database_url)
     appdb.init_app(app, database)
-    app.extensions["lookbook.storage"] = LocalStorage(settings.media_dir)
+    services.init_app(app, settings, database)
     http.init_app(app)
 
     from lookbook.web.limits import init_app as init_limits
@@ -62,7 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_limits(app, settings)
 
     from lookbook.api import init_app as init_api
-    from lookbook.health import bp as health_bp
+    from lookbook.server.health import bp as health_bp
     from lookbook.web.auth import init_app as init_auth
     from lookbook.web.curate import bp as curate_bp
     from lookbook.web.media import bp as media_bp

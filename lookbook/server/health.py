@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, current_app
 from sqlalchemy import text
 
-from lookbook import appdb
-from lookbook.schema import is_current
+from lookbook.database.migrations import is_current
+from lookbook.server import appdb
 
 bp = Blueprint("health", __name__)
 ReadyCheck = Callable[[], tuple[bool, str]]

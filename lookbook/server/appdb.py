@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
-from lookbook.db import Database
+from lookbook.database import Database
 
 EXTENSION = "lookbook.db"
 

@@ -1,0 +1,1 @@
+"""The Flask glue: the app factory, request sessions, services, HTTP behaviour, health, gunicorn."""

@@ -1,0 +1,61 @@
+"""The services pages and the API share, created once in the app factory.
+
+Views *ask* for a service (``services.recommender()``, ``services.storage()``) instead
+of building one, so the API and the pages use the same model holder, answer cache and
+media storage, and no page module imports an API module.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+
+from lookbook.config import Settings
+from lookbook.database import Database
+from lookbook.images.storage import LocalStorage, Storage
+from lookbook.recommend.answer_cache import AnswerCache
+from lookbook.recommend.holder import ModelHolder
+from lookbook.recommend.service import Recommender
+from lookbook.server import appdb
+from lookbook.server.health import add_ready_check
+from lookbook.styling.markets import load_markets
+
+HOLDER = "lookbook.model_holder"
+CACHE = "lookbook.answer_cache"
+STORAGE = "lookbook.storage"
+
+
+def init_app(app: Flask, settings: Settings, database: Database) -> None:
+    """Create the model holder, the answer cache and media storage for this app."""
+    holder = ModelHolder(database, settings.models_dir, refit=settings.recommend_refit)
+    app.extensions[HOLDER] = holder
+    app.extensions[CACHE] = AnswerCache()
+    app.extensions[STORAGE] = LocalStorage(settings.media_dir)
+    add_ready_check(app, "model", holder.ready)
+    load_markets()  # a broken market file stops startup here, not a request later
+
+
+def model_holder() -> ModelHolder:
+    """Return the app's model holder (one fitted model per process)."""
+    return current_app.extensions[HOLDER]
+
+
+def answer_cache() -> AnswerCache:
+    """Return the app's cache of recommendation answers."""
+    return current_app.extensions[CACHE]
+
+
+def storage() -> Storage:
+    """Return where media files (product photos) are kept."""
+    return current_app.extensions[STORAGE]
+
+
+def recommender() -> Recommender:
+    """Return this request's recommender; a request asks for the model and revision once.
+
+    Raises :class:`lookbook.recommend.holder.ModelUnavailable` when no model can be
+    served; the app answers that with a 503 (problem+json or page).
+    """
+    if "recommender" not in g:
+        session = appdb.session()
+        g.recommender = Recommender(session, model_holder().current(session))
+    return g.recommender
