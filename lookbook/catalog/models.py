@@ -56,6 +56,8 @@ class Item(Base):
     size: Mapped[str | None] = mapped_column(String(12))
     silhouette: Mapped[str | None] = mapped_column(String(40))
     detachable_strap: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The retailer's product page (http/https only), shown as "Shop this bag".
+    url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

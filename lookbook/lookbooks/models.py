@@ -22,6 +22,9 @@ class Lookbook(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     season: Mapped[str | None] = mapped_column(String(20))
+    market: Mapped[str | None] = mapped_column(String(20))  # a market id (vocab.MARKETS)
+    # The look shown on cards and share previews (its position); None means the first look.
+    cover_position: Mapped[int | None] = mapped_column(Integer)
     published: Mapped[bool] = mapped_column(default=False)
     publish_at: Mapped[dt.datetime | None]
     unpublish_at: Mapped[dt.datetime | None]
