@@ -18,7 +18,7 @@ from typing import Any
 from limits import parse_many
 
 from lookbook.images.limits import MAX_FILE_BYTES
-from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS
+from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS, default_models
 
 
 class ConfigError(RuntimeError):
@@ -83,7 +83,7 @@ class Settings:
             instance=instance,
             database_url=env.get("LOOKBOOK_DATABASE_URL", ""),
             secret_key=env.get("LOOKBOOK_SECRET_KEY", ""),
-            models_dir=Path(env.get("LOOKBOOK_MODELS_DIR") or DEFAULT_MODELS).resolve(),
+            models_dir=Path(env.get("LOOKBOOK_MODELS_DIR") or default_models(instance)).resolve(),
             media_dir=Path(env.get("LOOKBOOK_MEDIA_DIR") or instance / "media").resolve(),
             redis_url=env.get("LOOKBOOK_REDIS_URL", ""),
             env=env.get("LOOKBOOK_ENV", "development"),
