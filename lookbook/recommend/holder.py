@@ -41,10 +41,17 @@ class Served:
     model: BagRecommender
     card: dict[str, Any]
     fresh: bool
+    catalog: str = ""  # the catalog revision a stale model serves (a fresh one serves its own)
 
     @property
     def revision(self) -> str:
         return str(self.card.get("catalog_revision", ""))
+
+    @property
+    def answers_revision(self) -> str | None:
+        """Name what an answer depends on (catalog and model revision); None if not known."""
+        catalog = self.revision if self.fresh else self.catalog
+        return f"{catalog}/{self.revision}" if catalog and self.revision else None
 
 
 class ModelHolder:
@@ -81,7 +88,7 @@ class ModelHolder:
             return self._refit_now(revision)
         if mode == "background":
             self._refit_later()
-        return Served(served.model, served.card, fresh=False)
+        return Served(served.model, served.card, fresh=False, catalog=revision)
 
     def ready(self) -> tuple[bool, str]:
         """Readiness: a model is loaded, or can be loaded or fitted now."""
