@@ -45,7 +45,7 @@ def _percent(env: Mapping[str, str], name: str) -> Decimal:
     return value
 
 
-REFIT_MODES = ("auto", "sync", "background", "never")
+REFIT_MODES = ("auto", "background", "never")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class Settings:
     models_dir: Path = DEFAULT_MODELS
     media_dir: Path = Path()
     redis_url: str = ""
+    redis_prefix: str = "lookbook"  # namespace of our Redis keys (several sites may share one Redis)
     env: str = "development"
     # A request may carry one photo at the ingest cap plus its multipart envelope;
     # the pipeline itself refuses bigger files with a clear 413.
@@ -86,6 +87,7 @@ class Settings:
             models_dir=Path(env.get("LOOKBOOK_MODELS_DIR") or default_models(instance)).resolve(),
             media_dir=Path(env.get("LOOKBOOK_MEDIA_DIR") or instance / "media").resolve(),
             redis_url=env.get("LOOKBOOK_REDIS_URL", ""),
+            redis_prefix=env.get("LOOKBOOK_REDIS_PREFIX", "").strip() or "lookbook",
             env=env.get("LOOKBOOK_ENV", "development"),
             trusted_hosts=tuple(h.strip() for h in env.get("LOOKBOOK_TRUSTED_HOSTS", "").split(",")
                                 if h.strip()),

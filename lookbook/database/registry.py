@@ -11,9 +11,10 @@ from lookbook.catalog.models import (
     ItemTag,
 )
 from lookbook.database import Base
+from lookbook.database.leases import Lease
 from lookbook.lookbooks.models import Look, Lookbook, LookBundleItem
 
 __all__ = [
     "ApiKey", "Base", "CatalogState", "CurationRule", "Item", "ItemColour", "ItemImage",
-    "ItemTag", "Look", "LookBundleItem", "Lookbook", "User",
+    "ItemTag", "Lease", "Look", "LookBundleItem", "Lookbook", "User",
 ]

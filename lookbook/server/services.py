@@ -40,7 +40,7 @@ def _shared_answers(settings: Settings) -> SharedAnswers | None:
     if not settings.redis_url:
         return None
     return SharedAnswers.from_url(settings.redis_url,
-                                  prefix=settings.extra.get("ANSWER_CACHE_PREFIX", "lookbook"))
+                                  prefix=settings.extra.get("ANSWER_CACHE_PREFIX", settings.redis_prefix))
 
 
 def model_holder() -> ModelHolder:

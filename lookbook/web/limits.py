@@ -18,7 +18,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         app=app,
         default_limits=[] if settings.rate_limit == "off" else [settings.rate_limit],
         storage_uri=settings.redis_url or "memory://",
-        key_prefix=settings.extra.get("RATE_LIMIT_PREFIX", "lookbook"),
+        key_prefix=settings.extra.get("RATE_LIMIT_PREFIX", settings.redis_prefix),
         headers_enabled=True,
         swallow_errors=True,  # a dead Redis must not turn reads into 500s
         in_memory_fallback_enabled=True,
