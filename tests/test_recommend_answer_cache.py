@@ -92,6 +92,7 @@ def test_a_conditional_get_with_the_current_etag_is_304_without_ranking(db, clie
     evening_catalog(db)
     first = client.get("/api/v1/outfits/GOWN-1/bags")
     assert first.status_code == 200 and first.headers["ETag"].startswith('W/"')
+    assert first.headers["X-Answer-Cache"] == "computed"
     assert rankings
     rankings.clear()
     again = client.get("/api/v1/outfits/GOWN-1/bags", headers={"If-None-Match": first.headers["ETag"]})
@@ -184,6 +185,8 @@ def test_a_second_app_server_answers_from_the_shared_cache_without_ranking(db, t
     rankings.clear()
     second = c2.get("/api/v1/outfits/GOWN-1/bags")
     assert second.data == first.data and second.headers["ETag"] == first.headers["ETag"]
+    assert second.headers["X-Answer-Cache"] == "shared"
+    assert c2.get("/api/v1/outfits/GOWN-1/bags").headers["X-Answer-Cache"] == "process"
     assert rankings == [] and two.extensions["lookbook.answer_cache"].shared.hits == 1
     # A write through the first server: the second never serves the shared old answer.
     top = skus(first.json)[0]

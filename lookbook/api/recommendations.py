@@ -94,21 +94,26 @@ def question_key(kind: str, sku: str, source: Mapping[str, Any]) -> tuple:
     return (request.root_url, kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
 
 
-def answer(kind: str, sku: str, source: Mapping[str, Any]) -> Encoded:
-    """Answer one catalog question as JSON bytes, reusing the answer given on this revision."""
+def answer(kind: str, sku: str, source: Mapping[str, Any]) -> tuple[Encoded, str]:
+    """Answer one catalog question as JSON bytes, reusing the answer given on this revision.
+
+    Returns the answer and where it came from ("process", "shared" or "computed").
+    """
     rec = services.recommender()
     operation = OPERATIONS[kind]
     revision = rec.served.answers_revision
     if revision is None:  # nothing names what the answer depends on: never remember it
-        return Encoded.of(encode_json(operation(sku, source, rec)))
+        return Encoded.of(encode_json(operation(sku, source, rec))), "computed"
     return services.answer_cache().encoded(question_key(kind, sku, source), revision,
                                            lambda: encode_json(operation(sku, source, rec)))
 
 
-def encoded_response(answer: Encoded) -> Response:
+def encoded_response(answered: tuple[Encoded, str]) -> Response:
     """Send an encoded answer with its ETag (a matching If-None-Match gets 304 later on)."""
-    resp = Response(answer.body, mimetype="application/json")
-    resp.set_etag(answer.etag, weak=True)
+    value, origin = answered
+    resp = Response(value.body, mimetype="application/json")
+    resp.set_etag(value.etag, weak=True)
+    resp.headers["X-Answer-Cache"] = origin  # computed | process | shared: for operators
     return resp
 
 
@@ -217,7 +222,7 @@ def batch() -> Response:
     results: list[bytes] = []
     for i, req in enumerate(requests_):
         try:
-            results.append(answer(req["type"], req["sku"], body_params(req, f"requests[{i}].")).body)
+            results.append(answer(req["type"], req["sku"], body_params(req, f"requests[{i}]."))[0].body)
         except ApiProblem as exc:
             results.append(encode_json(exc.body()))
         except ParamError as exc:

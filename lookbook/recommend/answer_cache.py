@@ -58,6 +58,34 @@ class AnswerCache:
 
     def get_or_compute(self, key: Hashable, revision: str, compute: Callable[[], Any]) -> Any:
         """Return the answer stored for ``key`` under ``revision``, computing it if absent."""
+        found, value = self._lookup(key, revision)
+        if found:
+            return value
+        value = compute()  # outside the lock: other questions go on meanwhile
+        self._store(key, revision, value)
+        return value
+
+    def encoded(self, key: Hashable, revision: str, encode: Callable[[], bytes]) -> tuple[Encoded, str]:
+        """Return the encoded answer for ``key`` and where it came from.
+
+        ``"process"`` (this process remembered it), ``"shared"`` (another worker or host
+        did), or ``"computed"`` (``encode`` ran, and the answer is now remembered).
+        """
+        key = ("encoded", key)
+        found, value = self._lookup(key, revision)
+        if found:
+            return value, "process"
+        origin = "shared"
+        value = self.shared.get(revision, key) if self.shared is not None else None
+        if value is None:
+            origin = "computed"
+            value = Encoded.of(encode())
+            if self.shared is not None:
+                self.shared.put(revision, key, value)
+        self._store(key, revision, value)
+        return value, origin
+
+    def _lookup(self, key: Hashable, revision: str) -> tuple[bool, Any]:
         with self._lock:
             if revision != self._revision:
                 self._data.clear()
@@ -65,30 +93,16 @@ class AnswerCache:
             elif key in self._data:
                 self._data.move_to_end(key)
                 self.hits += 1
-                return self._data[key]
+                return True, self._data[key]
             self.misses += 1
-        value = compute()  # outside the lock: other questions go on meanwhile
+            return False, None
+
+    def _store(self, key: Hashable, revision: str, value: Any) -> None:
         with self._lock:
             if revision == self._revision:
                 self._data[key] = value
                 while len(self._data) > self.maxsize:
                     self._data.popitem(last=False)
-        return value
-
-    def encoded(self, key: Hashable, revision: str, encode: Callable[[], bytes]) -> Encoded:
-        """Return the encoded answer for ``key``: from this process, the shared store, or ``encode``."""
-
-        def fetch() -> Encoded:
-            if self.shared is not None:
-                found = self.shared.get(revision, key)
-                if found is not None:
-                    return found
-            value = Encoded.of(encode())
-            if self.shared is not None:
-                self.shared.put(revision, key, value)
-            return value
-
-        return self.get_or_compute(("encoded", key), revision, fetch)
 
     def __len__(self) -> int:
         return len(self._data)
