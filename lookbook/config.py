@@ -45,6 +45,16 @@ def _percent(env: Mapping[str, str], name: str) -> Decimal:
     return value
 
 
+def _known_locale(identifier: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(identifier.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
+
+
 REFIT_MODES = ("auto", "sync", "background", "never")
 
 
@@ -67,6 +77,8 @@ class Settings:
     recommend_refit: str = "auto"
     rate_limit: str = "600 per minute"
     bundle_discount_percent: Decimal = Decimal(0)
+    # The locale for prices and numbers when the browser names none we know (Babel id).
+    locale: str = "en"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -93,6 +105,7 @@ class Settings:
             recommend_refit=env.get("LOOKBOOK_RECOMMEND_REFIT", "auto").strip() or "auto",
             rate_limit=env.get("LOOKBOOK_RATE_LIMIT", "").strip() or "600 per minute",
             bundle_discount_percent=_percent(env, "LOOKBOOK_BUNDLE_DISCOUNT_PERCENT"),
+            locale=env.get("LOOKBOOK_LOCALE", "").strip() or "en",
         )
         return settings.with_defaults()
 
@@ -121,6 +134,8 @@ class Settings:
                                   "'600 per minute' (or 'off')") from None
         if self.recommend_refit not in REFIT_MODES:
             raise ConfigError(f"LOOKBOOK_RECOMMEND_REFIT must be one of {', '.join(REFIT_MODES)}")
+        if not _known_locale(self.locale):
+            raise ConfigError(f"LOOKBOOK_LOCALE: {self.locale!r} is not a locale like 'en' or 'de_DE'")
         if not self.database_url:
             return replace(self, database_url=f"sqlite:///{self.instance / 'lookbook.db'}")
         return self

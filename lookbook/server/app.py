@@ -60,6 +60,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     init_limits(app, settings)
 
+    from lookbook.web.locale import init_app as init_locale
+
+    init_locale(app)
+
     from lookbook.api import init_app as init_api
     from lookbook.server.health import bp as health_bp
     from lookbook.web.auth import init_app as init_auth
