@@ -8,8 +8,11 @@ from sqlalchemy import func, select
 from lookbook.catalog.models import Item
 from lookbook.lookbooks.queries import live_lookbooks
 from lookbook.server import appdb
+from lookbook.web.pictures import item_url, picture
 
 bp = Blueprint("pages", __name__)
+bp.add_app_template_global(picture)
+bp.add_app_template_global(item_url)
 
 
 @bp.get("/")
