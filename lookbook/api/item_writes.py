@@ -13,7 +13,7 @@ from lookbook.api.items import item_json
 from lookbook.api.problems import ApiProblem, field_error
 from lookbook.catalog.params import Params
 from lookbook.catalog.queries import get_item
-from lookbook.catalog.records import RowInvalid, normalise_sku, parse_item
+from lookbook.catalog.records import RowInvalid, parse_item, valid_sku
 from lookbook.catalog.store import upsert_records
 from lookbook.server import appdb
 from lookbook.transfer.importer import ImportFileError, import_rows, read_csv, read_json_value
@@ -54,13 +54,13 @@ def create_item() -> ResponseReturnValue:
     return _saved(record.sku, 201)
 
 
-@bp.put("/items/<sku>")
+@bp.put("/items/<sku:sku>")
 @secret_key_required
 def replace_item(sku: str) -> ResponseReturnValue:
     """Create or replace the item with this sku."""
     data = json_body()
     data.setdefault("sku", sku)
-    if not isinstance(data["sku"], str) or normalise_sku(data["sku"]) != normalise_sku(sku):
+    if valid_sku(data["sku"]) != sku:  # the path sku is already checked and normalised
         raise ApiProblem(422, "the body's sku differs from the URL", title="Invalid item",
                          errors=[field_error("sku", f"must be {sku!r} or left out")])
     record = _record(data)
@@ -73,7 +73,7 @@ def replace_item(sku: str) -> ResponseReturnValue:
     return _saved(record.sku, 201 if result.created else 200)
 
 
-@bp.delete("/items/<sku>")
+@bp.delete("/items/<sku:sku>")
 @secret_key_required
 def delete_item(sku: str) -> ResponseReturnValue:
     """Delete an item (and the looks and rules that use it)."""

@@ -41,7 +41,8 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 
 SKU = {"name": "sku", "in": "path", "required": True,
-       "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+       "schema": {"type": "string", "minLength": 1, "maxLength": 64,
+                  "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}}
 PRICE = {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$", "examples": ["49.90"]}
 MATERIALS = (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)
 

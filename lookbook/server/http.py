@@ -30,8 +30,11 @@ def wants_problem() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Install request ids, headers, conditional GETs and error handlers."""
+    """Install request ids, the text policy, headers, conditional GETs and error handlers."""
+    from lookbook.server import inbound
+
     app.before_request(_assign_request_id)
+    inbound.init_app(app)
     app.after_request(_finish_response)
     app.register_error_handler(ApiProblem, lambda exc: exc.response())
     app.register_error_handler(ParamError, _invalid_params)
