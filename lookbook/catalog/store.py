@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, TypeDecorator, delete, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item, ItemColour, ItemTag
@@ -116,13 +117,21 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         c.type.process_bind_param if isinstance(c.type, TypeDecorator) else None for c in columns
     ]
     names = ", ".join(f'"{c.name}"' for c in columns)
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
     cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([
-                fn(row[c.name], connection.dialect) if fn else row[c.name]
-                for c, fn in zip(columns, convert, strict=True)
-            ])
+    dbapi = connection.dialect.dbapi
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([
+                    fn(row[c.name], connection.dialect) if fn else row[c.name]
+                    for c, fn in zip(columns, convert, strict=True)
+                ])
+    except dbapi.Error as exc:
+        # The driver's own error (COPY bypasses SQLAlchemy): wrap it like any statement's,
+        # so a value the column refuses is a DataError (422), not an unexplained 500.
+        raise DBAPIError.instance(statement, None, exc, dbapi.Error,
+                                  dialect=connection.dialect) from exc
 
 
 def _scalar_row(record: ItemRecord) -> dict[str, Any]:
