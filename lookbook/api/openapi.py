@@ -81,7 +81,7 @@ ERRORS = {"400": _problem("Invalid parameters"), "429": _problem("Too many reque
           "503": _problem("Database unavailable")}
 WRITE_ERRORS = {**ERRORS, "401": _problem("Missing or invalid secret key"),
                 "415": _problem("Unsupported media type"), "422": _problem("Invalid body")}
-SECRET = [{"secretKey": []}]
+SECRET: list[dict[str, list[str]]] = [{"secretKey": []}]
 
 SCHEMAS: dict[str, Any] = {
     "Problem": {

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, current_app, request
+from werkzeug.datastructures import MultiDict
 
 from lookbook.api.body import json_body
 from lookbook.api.items import item_json, item_or_404
@@ -93,7 +94,7 @@ def answer(kind: str, sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
     operation = OPERATIONS[kind]
     if not rec.served.fresh:  # a stale model is a stopgap: never remember its answers
         return operation(sku, source, rec)
-    pairs = source.items(multi=True) if hasattr(source, "getlist") else source.items()
+    pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
     key = (kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
     cache = services.answer_cache()
     return cache.get_or_compute(key, rec.served.revision, lambda: operation(sku, source, rec))

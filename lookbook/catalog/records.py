@@ -165,7 +165,8 @@ class _Row:
             self.fail(name, "must be a list (a JSON array, or ';'-separated text)")
             return []
         out: list[str] = []
-        for part in parts:
+        for entry in parts:
+            part: Any = entry
             if isinstance(part, Mapping) and name == "colours":
                 part = part.get("hex") or part.get("name")
             try:

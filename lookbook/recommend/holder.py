@@ -81,6 +81,7 @@ class ModelHolder:
             return self._refit_now(revision)
         if mode == "background":
             self._refit_later()
+        assert served is not None  # mode is "sync" whenever nothing is served yet
         return Served(served.model, served.card, fresh=False)
 
     def ready(self) -> tuple[bool, str]:

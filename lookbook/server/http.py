@@ -120,8 +120,9 @@ def _http_error(exc: HTTPException) -> Response:
     valid = getattr(exc, "valid_methods", None)
     if status == 405 and valid:
         headers["Allow"] = ", ".join(valid)
-    if status == 429 and getattr(exc, "retry_after", None):
-        headers["Retry-After"] = str(exc.retry_after)
+    retry_after = getattr(exc, "retry_after", None)  # Flask-Limiter's RateLimitExceeded
+    if status == 429 and retry_after:
+        headers["Retry-After"] = str(retry_after)
     if status == 503:
         headers["Retry-After"] = "60"
     if wants_problem():
