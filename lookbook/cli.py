@@ -130,6 +130,39 @@ def export_cmd(path: Path) -> None:
         click.echo(f"exported {count} item(s) to {path}")
 
 
+@main.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_cmd(path: Path) -> None:
+    """Write a consistent copy of the database (SQLite file or pg_dump archive) to PATH."""
+    from lookbook.database.backup import BackupError, backup
+
+    settings = _settings()
+    with open_database(settings) as db:
+        try:
+            what = backup(db, path)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up to {path} ({what})")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+def restore_cmd(path: Path, yes: bool) -> None:
+    """Replace the whole database with a backup made by `lookbook backup`."""
+    from lookbook.database.backup import BackupError, restore
+
+    settings = _settings()
+    if not yes:
+        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+    with open_database(settings) as db:
+        try:
+            restore(db, path)
+        except BackupError as exc:
+            raise click.ClickException(f"{exc}; the database was not changed") from None
+    click.echo(f"restored the database from {path}")
+
+
 @main.command("create-user")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["admin", "curator"]), default="curator", show_default=True)

@@ -56,6 +56,10 @@ def _known_locale(identifier: str) -> bool:
 
 
 REFIT_MODES = ("auto", "sync", "background", "never")
+MIN_SECRET_KEY = 32  # characters; a short key can be guessed offline from one signed cookie
+# Production answers only these Host names unless LOOKBOOK_TRUSTED_HOSTS lists the real
+# ones (behind a proxy: the public name), so a forged Host header gets a 400.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 @dataclass(frozen=True)
@@ -140,9 +144,21 @@ class Settings:
             return replace(self, database_url=f"sqlite:///{self.instance / 'lookbook.db'}")
         return self
 
+    def hosts(self) -> list[str] | None:
+        """Return the Host names to answer (None: any, in development)."""
+        if self.trusted_hosts:
+            return list(self.trusted_hosts)
+        return list(LOCAL_HOSTS) if self.production else None
+
     def resolve_secret_key(self) -> str:
         """Return the secret key; generate and keep one in the instance in development."""
         if self.secret_key:
+            if self.production and len(self.secret_key) < MIN_SECRET_KEY:
+                raise ConfigError(
+                    f"LOOKBOOK_SECRET_KEY is {len(self.secret_key)} characters long; production "
+                    f"needs at least {MIN_SECRET_KEY} (generate one with: "
+                    "python -c 'import secrets; print(secrets.token_hex(32))')"
+                )
             return self.secret_key
         if self.production:
             raise ConfigError(

@@ -148,7 +148,7 @@ def test_over_max_content_length_is_413_problem(db, tmp_path, key, bag):
     from lookbook import create_app
 
     app = create_app({"instance": tmp_path / "small", "database": db, "database_url": db.url,
-                      "secret_key": "test", "models_dir": tmp_path / "models", "TESTING": True,
+                      "secret_key": "test" * 10, "models_dir": tmp_path / "models", "TESTING": True,
                       "RATELIMIT_ENABLED": False, "max_upload_bytes": 50_000})
     client = app.test_client()
     media = app.config["LOOKBOOK"].media_dir

@@ -41,7 +41,8 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 
 SKU = {"name": "sku", "in": "path", "required": True,
-       "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+       "schema": {"type": "string", "minLength": 1, "maxLength": 64,
+                  "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}}
 PRICE = {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$", "examples": ["49.90"]}
 MATERIALS = (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)
 
@@ -80,7 +81,7 @@ ERRORS = {"400": _problem("Invalid parameters"), "429": _problem("Too many reque
           "503": _problem("Database unavailable")}
 WRITE_ERRORS = {**ERRORS, "401": _problem("Missing or invalid secret key"),
                 "415": _problem("Unsupported media type"), "422": _problem("Invalid body")}
-SECRET = [{"secretKey": []}]
+SECRET: list[dict[str, list[str]]] = [{"secretKey": []}]
 
 SCHEMAS: dict[str, Any] = {
     "Problem": {
