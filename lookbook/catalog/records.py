@@ -14,16 +14,17 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 from lookbook.catalog.models import Item, ItemTag
-from lookbook.catalog.text import IDENTIFIER, TextInvalid, check_text, column_limit
+from lookbook.catalog.text import IDENTIFIER, TextInvalid, check_text, column_limit, problem_in
 from lookbook.styling import vocab
 from lookbook.styling.colour import name_for_hex, normalise_hex
 
 FIELDS = (
     "sku", "kind", "name", "occasions", "colours", "material", "styles", "seasons",
     "sustainability", "price", "currency", "brand", "tier", "in_stock", "limited_edition",
-    "width_cm", "size", "silhouette", "detachable_strap", "image",
+    "width_cm", "size", "silhouette", "detachable_strap", "image", "url",
 )
 LIST_FIELDS = ("occasions", "colours", "styles", "seasons", "sustainability")
 BAG_ONLY = ("width_cm", "silhouette", "detachable_strap")
@@ -45,6 +46,8 @@ MAX_TEXT = {"sku": column_limit(Item.sku), "name": column_limit(Item.name),
             "image": 500}
 MAX_TAG = column_limit(ItemTag.value) or 60
 MAX_LIST_ENTRY = 200  # before matching a vocabulary (entries are stored as vocabulary words)
+MAX_URL = column_limit(Item.url) or 2048  # what browsers and the items.url column hold
+URL_SCHEMES = ("http", "https")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -85,6 +88,7 @@ class ItemRecord:
     silhouette: str | None = None
     detachable_strap: bool = False
     image: str | None = None
+    url: str | None = None  # the retailer's product page (http or https)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -261,6 +265,43 @@ def _colours(row: _Row) -> list[tuple[str, str]]:
     return out
 
 
+def _url(row: _Row) -> str | None:
+    """Read the shop link: an absolute http(s) URL with a host, no credentials, no spaces."""
+    value = row.raw.get("url")
+    if _blank(value):
+        return None
+    if not isinstance(value, str):
+        row.fail("url", "must be text (a link like https://shop.example/bags/lyra)")
+        return None
+    value = value.strip()
+    if len(value) > MAX_URL:
+        row.fail("url", f"is {len(value)} characters long; at most {MAX_URL} allowed")
+        return None
+    problem = problem_in(value)
+    if problem:
+        row.fail("url", problem)
+        return None
+    if any(ch.isspace() for ch in value):
+        row.fail("url", "must not contain spaces")
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        row.fail("url", f"{value[:60]!r} is not a valid link")
+        return None
+    if parts.scheme.lower() not in URL_SCHEMES:
+        row.fail("url", f"{value[:60]!r} must start with http:// or https://")
+        return None
+    if not parts.hostname:
+        row.fail("url", f"{value[:60]!r} has no host name")
+        return None
+    if parts.username is not None or parts.password is not None:
+        row.fail("url", "must not contain a user name or password")
+        return None
+    return value
+
+
 def _sustainability(row: _Row) -> list[str]:
     out = []
     for value in row.items("sustainability"):
@@ -325,6 +366,7 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
     in_stock = row.flag("in_stock", True)
     limited = row.flag("limited_edition", False)
     image = row.text("image")
+    url = _url(row)
 
     width = size = silhouette = None
     strap = False
@@ -360,6 +402,6 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
         occasions=occasions, styles=styles, seasons=seasons, sustainability=sustainability,
         material=material, material_family=family, brand=brand, tier=tier, in_stock=in_stock,
         limited_edition=limited, width_cm=width, size=size, silhouette=silhouette,
-        detachable_strap=strap, image=image,
+        detachable_strap=strap, image=image, url=url,
     )
     return record, row.warnings

@@ -26,6 +26,7 @@ from lookbook.styling.vocab import COLOURS
 SCALAR_COLUMNS = (
     "sku", "kind", "name", "material", "material_family", "price", "currency", "brand",
     "tier", "in_stock", "limited_edition", "width_cm", "size", "silhouette", "detachable_strap",
+    "url",
 )
 TAG_FACETS = ("occasions", "styles", "seasons", "sustainability")
 BATCH = 2000
@@ -240,6 +241,7 @@ def record_to_fields(record: ItemRecord) -> dict[str, Any]:
             silhouette=record.silhouette,
             detachable_strap=record.detachable_strap,
         )
+    out["url"] = record.url
     return out
 
 

@@ -78,9 +78,9 @@ def size_label(item: Any) -> str:
     return f"{size} ({cm})"
 
 
-def words(values: Iterable[str]) -> str:
-    """Join words the way the page's language does ("black, gold, and ivory")."""
-    return format_list([str(v) for v in values], locale=PAGE_LANGUAGE)
+def words(values: Iterable[str], style: str = "standard") -> str:
+    """Join words the way the page's language does ("black, gold, and ivory"; style "or")."""
+    return format_list([str(v) for v in values], style=style, locale=PAGE_LANGUAGE)
 
 
 def _vary(resp: Response) -> Response:
