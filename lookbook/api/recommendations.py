@@ -6,13 +6,16 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MultiDict
 
 from lookbook.api.body import encode_json, json_body
 from lookbook.api.items import item_json, item_or_404
 from lookbook.api.problems import ApiProblem, field_error, param_problem
+from lookbook.catalog.models import Item
 from lookbook.catalog.params import ParamError
-from lookbook.catalog.records import RowInvalid, parse_item
+from lookbook.catalog.records import RowInvalid, parse_item, valid_sku
 from lookbook.recommend.answer_cache import Encoded
 from lookbook.recommend.bundles import BundleAnswer, make_bundles
 from lookbook.recommend.request import RecommendQuery
@@ -27,20 +30,38 @@ ADHOC_DEFAULTS = {"sku": "adhoc-outfit", "kind": "outfit", "name": "Your outfit"
                   "currency": "EUR"}
 
 
-def _reply(subject: str, subject_json: dict[str, Any], results: list[dict[str, Any]],
+def _reply(subject: str, subject_json: Any, results: list[dict[str, Any]],
            relaxed: list[str], rec: Recommender) -> dict[str, Any]:
     """The envelope every recommendation answer shares: what was asked about, then the results."""
     return {subject: subject_json, "results": results, "relaxed": relaxed,
             "model": {"revision": rec.served.revision, "fresh": rec.served.fresh}}
 
 
-def _results(answer: Answer, key: str) -> list[dict[str, Any]]:
-    return [{key: item_json(r.item), "score": r.score, "reasons": r.reasons} for r in answer.results]
+def _item(item: Item, rec: Recommender) -> Any:
+    """Return an item's API JSON, spliced in pre-encoded when the revision's table holds it."""
+    if rec.items is None:
+        return item_json(item)
+    return orjson.Fragment(rec.items.encoded(rec.served.catalog_revision, request.root_url, item,
+                                             lambda i: orjson.dumps(item_json(i))))
 
 
-def _bundles_json(answer: BundleAnswer) -> list[dict[str, Any]]:
+def _subject(sku: str, kind: str, rec: Recommender) -> Item:
+    """Return the catalog item a question is about (from the revision's table) or answer 404."""
+    if rec.items is None:
+        return item_or_404(sku, kind)
+    found = rec.live([sku]).get(sku)
+    if found is None or found.kind != kind:
+        raise ApiProblem(404, f"no {kind} with sku {sku!r}", title="Not found", slug="unknown-sku")
+    return found
+
+
+def _results(answer: Answer, key: str, rec: Recommender) -> list[dict[str, Any]]:
+    return [{key: _item(r.item, rec), "score": r.score, "reasons": r.reasons} for r in answer.results]
+
+
+def _bundles_json(answer: BundleAnswer, rec: Recommender) -> list[dict[str, Any]]:
     return [{
-        "items": [item_json(b.accent.item), item_json(b.functional.item)],
+        "items": [_item(b.accent.item, rec), _item(b.functional.item, rec)],
         "total_price": format(b.total, "f"),
         "currency": b.currency,
         "discount": b.discount,
@@ -55,32 +76,32 @@ def _discount() -> Decimal:
 
 # -- the operations, shared by the single endpoints and the batch ---------------------------
 def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
-    outfit = item_or_404(sku, "outfit")
-    q = RecommendQuery(source, accent_default=True)
+    outfit = _subject(sku, "outfit", rec)
+    q = RecommendQuery(source, accent_default=True, strict=True)
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
-    return _reply("outfit", item_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
+    return _reply("outfit", _item(outfit, rec), _results(answer, "bag", rec), answer.relaxed, rec)
 
 
 def outfits_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
-    bag = item_or_404(sku, "bag")
-    q = RecommendQuery(source, accent_default=False)
+    bag = _subject(sku, "bag", rec)
+    q = RecommendQuery(source, accent_default=False, strict=True)
     answer = rec.outfits_for_bag(bag, q.limit, q.filters)
-    return _reply("bag", item_json(bag), _results(answer, "outfit"), answer.relaxed, rec)
+    return _reply("bag", _item(bag, rec), _results(answer, "outfit", rec), answer.relaxed, rec)
 
 
 def similar_to(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
-    bag = item_or_404(sku, "bag")
-    q = RecommendQuery(source, accent_default=False)
+    bag = _subject(sku, "bag", rec)
+    q = RecommendQuery(source, accent_default=False, strict=True)
     answer = rec.similar_bags(bag, q.filters, q.limit)
-    return _reply("bag", item_json(bag), _results(answer, "bag"), answer.relaxed, rec)
+    return _reply("bag", _item(bag, rec), _results(answer, "bag", rec), answer.relaxed, rec)
 
 
 def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
-    outfit = item_or_404(sku, "outfit")
-    q = RecommendQuery(source, accent_default=True)
+    outfit = _subject(sku, "outfit", rec)
+    q = RecommendQuery(source, accent_default=True, strict=True)
     answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
                           discount_percent=_discount())
-    return _reply("outfit", item_json(outfit), _bundles_json(answer), answer.relaxed, rec)
+    return _reply("outfit", _item(outfit, rec), _bundles_json(answer, rec), answer.relaxed, rec)
 
 
 OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, Any]]] = {
@@ -90,7 +111,7 @@ OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, 
 
 def question_key(kind: str, sku: str, source: Mapping[str, Any]) -> tuple:
     """Name a question: the site it is asked on (URLs in answers are absolute), kind, sku, params."""
-    pairs = source.items(multi=True) if hasattr(source, "getlist") else source.items()
+    pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
     return (request.root_url, kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
 
 
@@ -172,14 +193,15 @@ def outfit_bags(sku: str) -> Response:
 
 
 @bp.post("/recommendations/bags")
-def adhoc_bags() -> dict[str, Any]:
+def adhoc_bags() -> Response:
     """Complete the look for an outfit described in the body, not in the catalog."""
     body = json_body()
     outfit = adhoc_outfit(body.get("outfit"))
-    q = RecommendQuery(body_params(body), accent_default=True)
+    q = RecommendQuery(body_params(body), accent_default=True, strict=True)
     rec = services.recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
-    return _reply("outfit", adhoc_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
+    reply = _reply("outfit", adhoc_json(outfit), _results(answer, "bag", rec), answer.relaxed, rec)
+    return Response(encode_json(reply), mimetype="application/json")
 
 
 @bp.get("/bags/<sku>/outfits")
@@ -209,20 +231,26 @@ def batch() -> Response:
         raise ApiProblem(422, f"'requests' must be a list of 1 to {MAX_BATCH} requests",
                          title="Invalid body", errors=[field_error("requests", "1 to 20 requests")])
     errors = []
+    asked: list[tuple[str, str]] = []
     for i, req in enumerate(requests_):
         if not isinstance(req, dict):
             errors.append(field_error(f"requests[{i}]", "must be an object"))
             continue
-        if req.get("type") not in OPERATIONS:
+        kind = req.get("type")
+        if not isinstance(kind, str) or kind not in OPERATIONS:  # {} is not hashable: test type first
             errors.append(field_error(f"requests[{i}].type", f"must be one of {', '.join(OPERATIONS)}"))
-        if not isinstance(req.get("sku"), str) or not req["sku"].strip():
-            errors.append(field_error(f"requests[{i}].sku", "is required"))
+        sku = valid_sku(req.get("sku"))
+        if sku is None:
+            errors.append(field_error(f"requests[{i}].sku", "is required: a sku (1-64 letters, digits, "
+                                                            "'.', '_' or '-')"))
+        if not errors:
+            asked.append((str(kind), str(sku)))
     if errors:
         raise ApiProblem(422, "invalid requests", title="Invalid body", errors=errors)
     results: list[bytes] = []
-    for i, req in enumerate(requests_):
+    for i, (req, (kind, sku)) in enumerate(zip(requests_, asked, strict=True)):
         try:
-            results.append(answer(req["type"], req["sku"], body_params(req, f"requests[{i}]."))[0].body)
+            results.append(answer(kind, sku, body_params(req, f"requests[{i}]."))[0].body)
         except ApiProblem as exc:
             results.append(encode_json(exc.body()))
         except ParamError as exc:

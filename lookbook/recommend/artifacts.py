@@ -38,6 +38,13 @@ from lookbook.recommend.data import Catalog, load_catalog
 from lookbook.recommend.estimator import BagRecommender
 from lookbook.recommend.features import COLUMNS, FeatureSpace, fitted_transformer
 from lookbook.recommend.filters import BagTable
+from lookbook.recommend.integrity import (
+    ArtifactError,
+    check_consistency,
+    check_parameters,
+    manifest,
+    verify_files,
+)
 
 log = logging.getLogger(__name__)
 CARD = "model-card.json"
@@ -45,10 +52,6 @@ FORMAT = 2  # 2: bag rows sorted by size
 MODEL_ARRAYS = ("bag_matrix_", "outfit_matrix_", "outfit_profiles_", "outfit_unit_",
                 "outfit_bounds_", "similar_norms_", "look_outfits_", "look_bags_")
 KEEP_OLD = 2
-
-
-class ArtifactError(RuntimeError):
-    """The models folder holds no usable model for this code."""
 
 
 def library_versions() -> dict[str, str]:
@@ -103,6 +106,7 @@ def save_model(model: BagRecommender, models_dir: Path, *, evaluation: dict | No
                         "note": "rebuilt from the vocabularies; names checked on load"},
         "evaluation": evaluation,
         "fit_seconds": round(fit_seconds, 3) if fit_seconds is not None else None,
+        "files": manifest(target),  # checksums, shapes and dtypes, verified on every load
     }
     _write_json(models_dir / CARD, card)
     _prune(models_dir, keep=folder)
@@ -134,12 +138,12 @@ def load_model(models_dir: Path, card: dict[str, Any] | None = None) -> tuple[Ba
     folder = models_dir / str(card.get("arrays", ""))
     if folder.parent != models_dir or not folder.is_dir():
         raise ArtifactError(f"model arrays {card.get('arrays')!r} are missing")
+    verify_files(folder, card.get("files"))
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     transformer = fitted_transformer()
     if list(FeatureSpace.from_transformer(transformer).names) != meta["feature_names"]:
         raise ArtifactError("the artifact's features differ from this version's; refit")
-    params = {k: v for k, v in card.get("parameters", {}).items()
-              if k in BagRecommender().get_params()}
+    params = check_parameters(card.get("parameters", {}), BagRecommender().get_params())
     model = BagRecommender(**params)
     model.transformer_ = transformer
     model.feature_names_ = list(meta["feature_names"])
@@ -156,6 +160,7 @@ def load_model(models_dir: Path, card: dict[str, Any] | None = None) -> tuple[Ba
                            **{n: arr(f"bags_{n}.npy") for n in BagTable.ARRAYS})
     model._finish()
     model._fit_curated()
+    check_consistency(model)
     return model, card
 
 

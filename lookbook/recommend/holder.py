@@ -29,7 +29,7 @@ from threadpoolctl import threadpool_limits
 from lookbook.catalog.revision import current_revision
 from lookbook.database import Database
 from lookbook.database.leases import new_owner
-from lookbook.recommend.artifacts import ArtifactError, load_model, read_card
+from lookbook.recommend.artifacts import load_model, read_card
 from lookbook.recommend.estimator import BagRecommender
 from lookbook.recommend.refits import Refit, refit
 
@@ -56,9 +56,14 @@ class Served:
         return str(self.card.get("catalog_revision", ""))
 
     @property
+    def catalog_revision(self) -> str:
+        """The catalog revision this model serves (its own, or the newer one it is stale for)."""
+        return self.revision if self.fresh else self.catalog
+
+    @property
     def answers_revision(self) -> str | None:
         """Name what an answer depends on (catalog and model revision); None if not known."""
-        catalog = self.revision if self.fresh else self.catalog
+        catalog = self.catalog_revision
         return f"{catalog}/{self.revision}" if catalog and self.revision else None
 
 
@@ -131,8 +136,9 @@ class ModelHolder:
                 return self._served
             try:
                 model, card = load_model(self.models_dir, card)
-            except (ArtifactError, OSError, ValueError, KeyError) as exc:
-                log.warning("cannot load the model in %s: %s", self.models_dir, exc)
+            except Exception as exc:  # noqa: BLE001 - any broken artifact means refit, never a 500
+                log.warning("cannot load the model in %s (%s: %s); refitting",
+                            self.models_dir, exc.__class__.__name__, exc)
                 return None
             self._served = Served(model, card, fresh=True)
             return self._served
@@ -144,7 +150,7 @@ class ModelHolder:
                 return self._served
             try:
                 model, card = load_model(self.models_dir)
-            except (ArtifactError, OSError, ValueError, KeyError):
+            except Exception:  # noqa: BLE001 - a broken artifact is as good as none
                 return None
             self._served = Served(model, card, fresh=False)
             return self._served
@@ -153,8 +159,12 @@ class ModelHolder:
         """Fit the first model on an empty models folder (the one fit a request waits for)."""
         with self._first_fit_lock:
             if self._served is None:
-                result = refit(self.database, self.models_dir, only_if_stale=True, keep_unsaved=True,
-                               owner=self.owner)
+                try:
+                    result = refit(self.database, self.models_dir, only_if_stale=True,
+                                   keep_unsaved=True, owner=self.owner)
+                except Exception as exc:  # noqa: BLE001 - no model is a 503, never a 500
+                    log.exception("fitting the first recommender model failed")
+                    raise ModelUnavailable("no recommender model is available") from exc
                 if result is None:
                     raise ModelUnavailable("the first model is being fitted by another process")
                 self._adopt(result)
@@ -176,7 +186,7 @@ class ModelHolder:
         _lower_priority()  # requests on this worker come first
         try:
             result = refit(self.database, self.models_dir, only_if_stale=True, keep_unsaved=True,
-                               owner=self.owner)
+                           owner=self.owner)
         except Exception:  # noqa: BLE001 - keep serving the old model
             log.exception("background refit of the recommender failed")
             return

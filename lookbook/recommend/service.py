@@ -21,6 +21,7 @@ from lookbook.catalog.models import CurationRule, Item
 from lookbook.recommend.estimator import BagRecommender, Ranking
 from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import Served
+from lookbook.recommend.item_table import ItemTable, pinned_and_hidden
 from lookbook.recommend.query import BagView, traits_of
 from lookbook.styling.markets import Market
 
@@ -52,16 +53,20 @@ def _score(value: float) -> float:
 class Recommender:
     """Serve recommendations from a model against the live catalog in ``session``."""
 
-    def __init__(self, session: Session, served: Served) -> None:
+    def __init__(self, session: Session, served: Served, items: ItemTable | None = None) -> None:
         self.session = session
         self.served = served
         self.model: BagRecommender = served.model
+        # Rows of the catalog revision this request read, shared by the process's requests.
+        self.items = items if items is not None and served.catalog_revision else None
 
     # -- live rows and curator rules -------------------------------------------------------
     def live(self, skus: Sequence[str]) -> dict[str, Item]:
         """Return the current rows of these skus (deleted ones are simply absent)."""
         if not skus:
             return {}
+        if self.items is not None:
+            return self.items.items(self.session, self.served.catalog_revision, skus)
         rows = self.session.scalars(select(Item).where(Item.sku.in_(list(dict.fromkeys(skus)))))
         return {i.sku: i for i in rows}
 
@@ -70,6 +75,11 @@ class Recommender:
         """Return (pinned items in rule order, hidden skus) for an outfit or for a bag."""
         if outfit_id is None and bag_id is None:
             return [], set()
+        if outfit_id is not None and self.items is not None:
+            pinned, hidden = self.items.rules(self.served.catalog_revision, outfit_id,
+                                              lambda: pinned_and_hidden(self.session, outfit_id))
+            rows = self.live(pinned)
+            return [rows[s] for s in pinned if s in rows], set(hidden)
         other = CurationRule.bag_id if outfit_id is not None else CurationRule.outfit_id
         own = CurationRule.outfit_id if outfit_id is not None else CurationRule.bag_id
         stmt = (select(CurationRule.action, Item).join(Item, Item.id == other)

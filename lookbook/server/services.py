@@ -8,12 +8,16 @@ media storage, and no page module imports an API module.
 from __future__ import annotations
 
 from flask import Flask, current_app, g
+from sqlalchemy import select
 
+from lookbook.catalog.models import Item
 from lookbook.config import Settings
 from lookbook.database import Database
 from lookbook.images.storage import LocalStorage, Storage
 from lookbook.recommend.answer_cache import AnswerCache
+from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import ModelHolder
+from lookbook.recommend.item_table import ItemTable
 from lookbook.recommend.service import Recommender
 from lookbook.recommend.shared_answers import SharedAnswers
 from lookbook.server import appdb
@@ -22,6 +26,7 @@ from lookbook.styling.markets import load_markets
 
 HOLDER = "lookbook.model_holder"
 CACHE = "lookbook.answer_cache"
+ITEMS = "lookbook.item_table"
 STORAGE = "lookbook.storage"
 
 
@@ -30,8 +35,9 @@ def init_app(app: Flask, settings: Settings, database: Database) -> None:
     holder = ModelHolder(database, settings.models_dir, refit=settings.recommend_refit)
     app.extensions[HOLDER] = holder
     app.extensions[CACHE] = AnswerCache(shared=_shared_answers(settings))
+    app.extensions[ITEMS] = ItemTable()
     app.extensions[STORAGE] = LocalStorage(settings.media_dir)
-    add_ready_check(app, "model", holder.ready)
+    add_ready_check(app, "model", lambda: model_answers(holder, database))
     load_markets()  # a broken market file stops startup here, not a request later
 
 
@@ -53,6 +59,11 @@ def answer_cache() -> AnswerCache:
     return current_app.extensions[CACHE]
 
 
+def item_table() -> ItemTable:
+    """Return the app's read-only items of the current catalog revision (and their JSON)."""
+    return current_app.extensions[ITEMS]
+
+
 def storage() -> Storage:
     """Return where media files (product photos) are kept."""
     return current_app.extensions[STORAGE]
@@ -66,5 +77,17 @@ def recommender() -> Recommender:
     """
     if "recommender" not in g:
         session = appdb.session()
-        g.recommender = Recommender(session, model_holder().current(session))
+        g.recommender = Recommender(session, model_holder().current(session), item_table())
     return g.recommender
+
+
+def model_answers(holder: ModelHolder, database: Database) -> tuple[bool, str]:
+    """Readiness: a model is served *and* answers one tiny recommendation on the live rows."""
+    ok, detail = holder.ready()
+    with database.session() as session:
+        outfit = session.scalar(select(Item).where(Item.kind == "outfit").order_by(Item.id).limit(1))
+        if outfit is None:
+            return ok, detail + "; no outfit to ask about yet"
+        rec = Recommender(session, holder.current(session))
+        answer = rec.bags_for_outfit(outfit, Filters(in_stock=None, size=()), 1, outfit_id=outfit.id)
+    return ok, f"{detail}; answered ({len(answer.results)} bag for {outfit.sku})"
