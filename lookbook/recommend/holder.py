@@ -89,7 +89,7 @@ class ModelHolder:
 
     def current(self, session: Session) -> Served:
         """Return the model to serve for the catalog as ``session`` sees it (never fits, but once)."""
-        revision = current_revision(session)
+        revision = _read_revision(session)
         served = self._served
         if served is not None and served.revision == revision:
             return served
@@ -202,6 +202,13 @@ class ModelHolder:
                 self._served = Served(result.model, result.card, fresh=True)
             return
         self._load_if(str(result.card.get("catalog_revision", "")))
+
+
+def _read_revision(session: Session) -> str:
+    """Read the catalog revision with one plain statement (every request asks; no ORM needed)."""
+    revision = session.connection().exec_driver_sql(
+        "SELECT revision FROM catalog_state WHERE id = 1").scalar()
+    return str(revision) if revision is not None else current_revision(session)
 
 
 def _lower_priority() -> None:
