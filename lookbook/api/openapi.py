@@ -95,7 +95,9 @@ SCHEMAS: dict[str, Any] = {
     },
     "Colour": {"type": "object", "required": ["name", "hex"], "properties": {
         "name": {"type": "string", "enum": list(vocab.COLOURS)},
-        "hex": {"type": "string", "pattern": "^#[0-9a-f]{6}$"}}},
+        "hex": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+        "label": {"type": "string", "description": "the retailer's own colour name (e.g. 'Navy Blue') "
+                                                   "when it differs from the vocabulary name"}}},
     "Item": {
         "type": "object",
         "required": ["sku", "kind", "name", "occasions", "colours", "price", "currency", "images"],
