@@ -7,6 +7,8 @@ model was fitted (sold out, repriced, deleted) is never served against the contr
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
@@ -30,7 +32,10 @@ def sustainability_base(tag: str) -> str:
     return tag.partition(":")[0]
 
 
-@dataclass
+MASK_CACHE = 64  # filter sets whose masks are kept per table (the API defaults repeat constantly)
+
+
+@dataclass(eq=False)  # compared and hashed by identity: a table is one fitted model's
 class BagTable:
     """Per-bag columns the filters read, as numpy arrays aligned with the feature matrix."""
 
@@ -167,3 +172,25 @@ class Filters:
         if self.season and not set(bag.seasons) & set(self.season):
             return False
         return not (self.silhouette and bag.silhouette not in self.silhouette)
+
+
+_masks: weakref.WeakKeyDictionary[BagTable, OrderedDict[Filters, tuple[np.ndarray, int]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def inverse_mask(table: BagTable, filters: Filters) -> tuple[np.ndarray, int]:
+    """Return (bags failing the filters, number passing), kept per table and filter set.
+
+    The cache lives here, beside the table it describes, not on the estimator: a fitted
+    model holds no mutable state, and a dropped model takes its masks with it.
+    """
+    key = replace(filters, exclude=())
+    cache = _masks.setdefault(table, OrderedDict())
+    hit = cache.get(key)
+    if hit is None:
+        mask = key.mask(table)
+        hit = (~mask, int(np.count_nonzero(mask)))
+        cache[key] = hit
+        while len(cache) > MASK_CACHE:
+            cache.popitem(last=False)
+    return hit
