@@ -7,7 +7,7 @@ from lookbook.catalog.records import parse_item
 from lookbook.demo.catalog import generate, public_fields
 from lookbook.recommend.data import Catalog
 from lookbook.recommend.estimator import BagRecommender
-from lookbook.recommend.evaluation import evaluate_model, random_metrics, rank_metrics
+from lookbook.recommend.evaluation import coverage, evaluate_model, random_metrics, rank_metrics
 
 
 def test_rank_metrics_for_the_one_relevant_bag():
@@ -65,3 +65,12 @@ def test_folds_hold_out_whole_lookbooks_and_the_cold_split_holds_out_bags(demo_e
     assert set(folds.by_occasion) >= {"business", "casual", "evening"}
     table = demo_evaluation.table()
     assert "random hit@k = k/N" in table and "different first picks" in table
+
+
+def test_different_outfits_get_different_picks_instead_of_the_same_few_bags():
+    catalog = demo_catalog()
+    wide = coverage(BagRecommender().fit(catalog), catalog)
+    narrow = coverage(BagRecommender(crowding=0.0).fit(catalog), catalog)
+    assert wide["distinct_top5"] > narrow["distinct_top5"]
+    assert wide["distinct_top1"] >= narrow["distinct_top1"]
+    assert wide["distinct_top1"] >= wide["outfits"] / 3

@@ -38,6 +38,7 @@ from lookbook.recommend.data import Catalog, load_catalog
 from lookbook.recommend.estimator import BagRecommender
 from lookbook.recommend.features import COLUMNS, FeatureSpace, fitted_transformer
 from lookbook.recommend.filters import BagTable
+from lookbook.recommend.pairs import CROWDED
 from lookbook.recommend.pairs import feature_names as pair_feature_names
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def load_model(models_dir: Path, card: dict[str, Any] | None = None) -> tuple[Ba
         raise ArtifactError(f"model arrays {card.get('arrays')!r} are missing")
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     transformer = fitted_transformer()
-    if list(FeatureSpace.from_transformer(transformer).names) != meta["feature_names"] \
+    if [*FeatureSpace.from_transformer(transformer).names, CROWDED] != meta["feature_names"] \
             or list(pair_feature_names()) != meta.get("pair_features"):
         raise ArtifactError("the artifact's features differ from this version's; refit")
     params = {k: v for k, v in card.get("parameters", {}).items()

@@ -27,11 +27,12 @@ from lookbook.recommend.data import Catalog
 from lookbook.recommend.diversity import mmr_order
 from lookbook.recommend.features import FeatureSpace, fitted_transformer, rows
 from lookbook.recommend.filters import SIZE_CODE, BagTable, Filters, inverse_mask
-from lookbook.recommend.pairs import OutfitContext, PairSpace
+from lookbook.recommend.pairs import CROWDED, OutfitContext, PairSpace
 from lookbook.recommend.query import BagView, traits_of
 from lookbook.recommend.taste import PriorShrunkPairwiseLogit
 from lookbook.styling.markets import Market
 from lookbook.styling.rules import OutfitTraits
+from lookbook.styling.vocab import ACCENT_SIZES
 
 # Block weights of "looks alike" (similar bags, the curated signal) and "dressed alike"
 # (the outfit space the curated kNN searches).
@@ -43,6 +44,8 @@ OUTFIT_WEIGHTS = {"occasions": 1.2, "styles": 0.6, "seasons": 0.5, "family": 0.4
 # A result whose score is this many log-odds below the best is "weak": curators would
 # pick it about e^2 = 7 times less often than the best one.
 WEAK_LOGODDS = 2.0
+CROWDING_OUTFITS = 200  # catalog outfits sampled to measure how often each bag is a top pick
+CROWDING_TOP = 5
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -77,12 +80,15 @@ class BagRecommender(BaseEstimator):
 
     ``prior_strength`` is how many looks the brief's rules are worth: with fewer looks
     the learned weights stay near the rules, with many more they follow the curators.
+    ``crowding`` is the log-odds penalty on a bag that is already a top-5 pick for far
+    more catalog outfits than its share, so different outfits get different picks.
     """
 
     def __init__(self, *, prior_strength: float = 2.0, n_negatives: int = 24,
                  n_curated_neighbors: int = 5, min_curated_similarity: float = 0.6,
-                 diversity: float = 0.15, random_state: int = 0) -> None:
+                 diversity: float = 0.15, crowding: float = 1.0, random_state: int = 0) -> None:
         self.prior_strength = prior_strength
+        self.crowding = crowding
         self.n_negatives = n_negatives
         self.n_curated_neighbors = n_curated_neighbors
         self.min_curated_similarity = min_curated_similarity
@@ -93,7 +99,7 @@ class BagRecommender(BaseEstimator):
     def fit(self, catalog: Catalog, y: None = None) -> BagRecommender:
         """Encode bags and outfits, then learn the taste weights from the curated looks."""
         self.transformer_ = fitted_transformer()
-        self.feature_names_ = list(FeatureSpace.from_transformer(self.transformer_).names)
+        self.feature_names_ = [*FeatureSpace.from_transformer(self.transformer_).names, CROWDED]
         # Rows are kept in size order so a size filter (micro,mini by default) scans one
         # contiguous slice of the matrix instead of all of it.
         bags = sorted(catalog.bags, key=lambda b: SIZE_CODE.get(b.size or "", -1))
@@ -110,9 +116,10 @@ class BagRecommender(BaseEstimator):
         return self
 
     def _encode(self, records: Sequence[ItemRecord]) -> np.ndarray:
-        if not records:
-            return np.zeros((0, len(self.feature_names_)), dtype=np.float32)
-        return np.ascontiguousarray(self.transformer_.transform(rows(records)), dtype=np.float32)
+        out = np.zeros((len(records), len(self.feature_names_)), dtype=np.float32)
+        if records:  # the last column, how crowded a bag is, is filled in after learning
+            out[:, :-1] = self.transformer_.transform(rows(records))
+        return out
 
     def _finish(self) -> None:
         """Derive the query-time helpers from the feature names and tables (also after loading)."""
@@ -147,7 +154,10 @@ class BagRecommender(BaseEstimator):
         self._fit_curated()
         traits = [traits_of(o) for o in outfits]
         comparisons, per_look = self._comparisons(traits)
-        prior = self.pairs_.prior
+        prior = self.pairs_.prior.copy()
+        crowded = self.pairs_.index[f"bag/{CROWDED}"]
+        prior[crowded] = -self.crowding
+        comparisons[:, crowded] = 0.0  # a fixed penalty: never learned from the looks
         if len(comparisons):
             learner = PriorShrunkPairwiseLogit(prior_strength=self.prior_strength)
             learner.fit(comparisons, prior=prior, comparisons_per_look=per_look)
@@ -161,7 +171,31 @@ class BagRecommender(BaseEstimator):
             self.outfit_profiles_[i] = self.weights_ @ self.pairs_.matrix(self.pairs_.context(t))
         bounds = [self._bounds(q) for q in self.outfit_profiles_]
         self.outfit_bounds_ = np.array(bounds, dtype=np.float32).reshape(-1, 2)
+        self._measure_crowding()
 
+    def _measure_crowding(self) -> None:
+        """Fill the crowded column: how far above its share each small bag is a top pick.
+
+        Measured with the learned weights over a sample of catalog outfits (in-stock
+        micro/mini bags, the API's defaults); 0 for a bag picked no more than its share,
+        approaching 1 for one in every outfit's top 5.
+        """
+        column = self.feature_names_.index(CROWDED)
+        self.bag_matrix_ = self.bag_matrix_.copy()  # copies from with_looks share the old one
+        self.bag_matrix_[:, column] = 0.0
+        start, end = self._rows_for(Filters(size=ACCENT_SIZES))
+        n_outfits = len(self.outfit_profiles_)
+        stock = np.asarray(self.bags_.in_stock[start:end], dtype=bool)
+        if n_outfits == 0 or np.count_nonzero(stock) <= CROWDING_TOP:
+            return
+        rng = np.random.default_rng(self.random_state)
+        sample = np.sort(rng.choice(n_outfits, min(n_outfits, CROWDING_OUTFITS), replace=False))
+        scores = self.outfit_profiles_[sample] @ self.bag_matrix_[start:end].T
+        scores[:, ~stock] = -np.inf
+        top = np.argpartition(-scores, CROWDING_TOP - 1, axis=1)[:, :CROWDING_TOP]
+        counts = np.bincount(top.ravel(), minlength=end - start).astype(np.float32)
+        share = CROWDING_TOP * len(sample) / np.count_nonzero(stock)
+        self.bag_matrix_[start:end, column] = np.clip(1.0 - share / np.maximum(counts, 1e-9), 0.0, 1.0)
     def _comparisons(self, traits: Sequence[OutfitTraits]) -> tuple[np.ndarray, float]:
         """Return pair-feature differences (chosen bag - other bag of its size), one row each."""
         rng = np.random.default_rng(self.random_state)

@@ -20,6 +20,8 @@ Features are named ``"scope/key"``:
 * ``"pair/occasion"``, ``"pair/style"``, ``"pair/tier"``, ``"pair/price:<ratio>"``: the
   bag is made for the outfit's occasion, shares its style or tier, is priced below, in
   step with, or above it;
+* ``"bag/reach:crowded"``: how much more often than its share the bag is already a top
+  pick across catalog outfits (a fixed penalty, never learned, so range holds);
 * ``"market"``: the market profile asked for; ``"curated"``: how much the bag looks like
   the bags curators paired with similar outfits (the kNN signal, one feature).
 
@@ -65,6 +67,7 @@ SEASON_KEYS = ("colour:pastel", "colour:metallic", "colour:bold", "colour:neutra
                "colour:light")
 GLOBAL_KEYS = ("colour:neutral", "colour:metallic", "colour:pastel", "colour:bold", "colour:dark",
                "colour:light", *(f"styles:{s}" for s in vocab.STYLES))
+CROWDED = "reach:crowded"  # a bag column the estimator fills: how over-exposed the bag is
 NEUTRALS = tuple(c for c in vocab.COLOURS if c in vocab.NEUTRAL_COLOURS)
 # Bag price relative to the outfit's: (name, upper bound of the ratio).
 PRICE_RATIOS = (("well below", 0.2), ("below", 0.6), ("in step", 1.6), ("above", float("inf")))
@@ -88,6 +91,7 @@ def feature_names() -> tuple[str, ...]:
     names += [f"pair/relation:{r}" for r in RELATIONS]
     names += [f"bag/{k}" for k in GLOBAL_KEYS]
     names += [f"bag/cname:{c}" for c in NEUTRALS]
+    names.append(f"bag/{CROWDED}")
     names.append("pair/in season")
     for season in vocab.SEASONS:
         keys = dict.fromkeys((*SEASON_KEYS, *SEASON_RULES.get(season, {})))
@@ -163,7 +167,7 @@ class PairSpace:
                                         for o in vocab.OCCASIONS])
         self._global_relation_rows = np.array([row[f"pair/relation:{r}"] for r in RELATIONS])
         self._bag_only = np.array([(row[f"bag/{k}"], col[k]) for k in (*GLOBAL_KEYS, *(
-            f"cname:{c}" for c in NEUTRALS))])
+            f"cname:{c}" for c in NEUTRALS), CROWDED) if k in col])
         self._style_cols = {s: col[f"styles:{s}"] for s in vocab.STYLES}
         self._tier_cols = {t: col[f"tier:{t}"] for t in vocab.TIERS}
         self._price_rows = np.array([row[f"pair/price:{n}"] for n, _ in PRICE_RATIOS])
