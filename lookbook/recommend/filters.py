@@ -194,3 +194,31 @@ def inverse_mask(table: BagTable, filters: Filters) -> tuple[np.ndarray, int]:
         while len(cache) > MASK_CACHE:
             cache.popitem(last=False)
     return hit
+
+
+def removed_by(table: BagTable, filters: Filters) -> list[str]:
+    """Name the filter(s) that leave no bag at all, or nothing when some bag passes.
+
+    First the filters that remove every bag on their own (``material=exotic`` in a
+    catalog without exotics); else the one whose lifting alone lets a bag through; else
+    every filter in force, when only their combination is to blame.
+    """
+    if not len(table.skus):
+        return []
+    free = Filters(in_stock=None)  # no constraint at all
+    active = [f.name for f in fields(Filters) if getattr(filters, f.name) != getattr(free, f.name)]
+    excluded = np.isin(np.asarray(table.skus, dtype=object), np.asarray(filters.exclude, dtype=object))
+
+    def passing(f: Filters) -> bool:
+        mask = f.mask(table)
+        if f.exclude:
+            mask &= ~excluded
+        return bool(mask.any())
+
+    if passing(filters):
+        return []
+    alone = [n for n in active if not passing(replace(free, **{n: getattr(filters, n)}))]
+    if alone:
+        return alone
+    lifted = [n for n in active if passing(replace(filters, **{n: getattr(free, n)}))]
+    return lifted[:1] or active
