@@ -295,17 +295,17 @@ def fit(no_evaluate: bool) -> None:
 
 
 @main.command()
-@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 50), help="Cut-off rank.")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(1, 50))
-def evaluate(k: int, folds: int) -> None:
-    """Hold out curated looks; compare the model with popularity and random rankings."""
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 50),
+              help="Folds of each split (lookbooks, bags).")
+def evaluate(folds: int) -> None:
+    """Hold out curated looks; compare the model with every baseline, per occasion."""
     from lookbook.recommend.evaluation import run_evaluation
 
     settings = _settings()
-    with open_database(settings) as db, tqdm(total=folds, desc="evaluate", unit="fold",
-                                             file=sys.stderr, disable=None) as bar:
+    with open_database(settings) as db, tqdm(desc="evaluate", unit="fold", file=sys.stderr,
+                                             disable=None) as bar:
         try:
-            result = run_evaluation(db, k=k, n_folds=folds, progress=bar.update)
+            result = run_evaluation(db, n_folds=folds, progress=bar.update)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(result.table())

@@ -56,7 +56,10 @@ FILTERS = [
     _list_param("sustainability", vocab.SUSTAINABILITY, "sustainability tags"),
     {"name": "min_price", "in": "query", "schema": PRICE},
     {"name": "max_price", "in": "query", "schema": PRICE},
-    {"name": "in_stock", "in": "query", "schema": {"type": "string", "enum": ["true", "false", "any"]}},
+    {"name": "in_stock", "in": "query", "schema": {"type": "string", "enum": ["true", "false", "any"]},
+     "description": "`true`: only items in stock (the default for recommendations); `false`: only "
+                    "items that are out of stock (e.g. to list what is sold out), never a way to lift "
+                    "the filter; `any`: no stock filter at all"},
 ]
 PAGING = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
@@ -96,7 +99,9 @@ SCHEMAS: dict[str, Any] = {
     },
     "Colour": {"type": "object", "required": ["name", "hex"], "properties": {
         "name": {"type": "string", "enum": list(vocab.COLOURS)},
-        "hex": {"type": "string", "pattern": "^#[0-9a-f]{6}$"}}},
+        "hex": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+        "label": {"type": "string", "description": "the retailer's own colour name (e.g. 'Navy Blue') "
+                                                   "when it differs from the vocabulary name"}}},
     "Item": {
         "type": "object",
         "required": ["sku", "kind", "name", "occasions", "colours", "price", "currency", "images"],
@@ -140,7 +145,9 @@ SCHEMAS: dict[str, Any] = {
     "Scored": {"type": "object", "required": ["score", "reasons"], "properties": {
         "bag": _ref("Item"), "outfit": _ref("Item"),
         "score": {"type": "number", "minimum": 0, "maximum": 1},
-        "reasons": {"type": "array", "items": {"type": "string"}}}},
+        "reasons": {"type": "array", "items": {"type": "string"}},
+        "weak": {"type": "boolean", "description": "true when the result scores far below the best "
+                                                   "one: the closest the catalog has, not a strong match"}}},
     "Bundle": {"type": "object", "required": ["items", "total_price", "currency", "score", "reasons"],
                "properties": {
                    "items": {"type": "array", "items": _ref("Item"), "minItems": 2, "maxItems": 2},
@@ -149,7 +156,12 @@ SCHEMAS: dict[str, Any] = {
     "Recommendations": {"type": "object", "required": ["results", "model"], "properties": {
         "outfit": {"type": "object"}, "bag": _ref("Item"),
         "results": {"type": "array", "items": {"anyOf": [_ref("Scored"), _ref("Bundle")]}},
-        "relaxed": {"type": "array", "items": {"type": "string"}},
+        "relaxed": {"type": "array", "items": {"type": "string"},
+                    "description": "filters loosened to fill the answer (e.g. season)"},
+        "removed_by": {"type": "array", "items": {"type": "string"},
+                       "description": "when results is empty: the filter that removed every candidate "
+                                      "(lifting it alone would give results), or every active filter "
+                                      "when no single one is to blame"},
         "model": {"type": "object", "required": ["revision"],
                   "properties": {"revision": {"type": "string"}}}}},
     "Lookbook": {"type": "object", "required": ["slug", "title", "description", "season", "url"],

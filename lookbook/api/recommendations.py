@@ -28,14 +28,16 @@ ADHOC_DEFAULTS = {"sku": "adhoc-outfit", "kind": "outfit", "name": "Your outfit"
 
 
 def _reply(subject: str, subject_json: dict[str, Any], results: list[dict[str, Any]],
-           relaxed: list[str], rec: Recommender) -> dict[str, Any]:
+           relaxed: list[str], rec: Recommender, removed_by: list[str] | None = None) -> dict[str, Any]:
     """The envelope every recommendation answer shares: what was asked about, then the results."""
     return {subject: subject_json, "results": results, "relaxed": relaxed,
+            "removed_by": removed_by or [],
             "model": {"revision": rec.served.revision, "fresh": rec.served.fresh}}
 
 
 def _results(answer: Answer, key: str) -> list[dict[str, Any]]:
-    return [{key: item_json(r.item), "score": r.score, "reasons": r.reasons} for r in answer.results]
+    return [{key: item_json(r.item), "score": r.score, "reasons": r.reasons, "weak": r.weak}
+            for r in answer.results]
 
 
 def _bundles_json(answer: BundleAnswer) -> list[dict[str, Any]]:
@@ -58,7 +60,8 @@ def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str,
     outfit = item_or_404(sku, "outfit")
     q = RecommendQuery(source, accent_default=True, strict=True)
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
-    return _reply("outfit", item_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
+    return _reply("outfit", item_json(outfit), _results(answer, "bag"), answer.relaxed, rec,
+                  answer.removed_by)
 
 
 def outfits_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
@@ -72,7 +75,7 @@ def similar_to(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[st
     bag = item_or_404(sku, "bag")
     q = RecommendQuery(source, accent_default=False, strict=True)
     answer = rec.similar_bags(bag, q.filters, q.limit)
-    return _reply("bag", item_json(bag), _results(answer, "bag"), answer.relaxed, rec)
+    return _reply("bag", item_json(bag), _results(answer, "bag"), answer.relaxed, rec, answer.removed_by)
 
 
 def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
@@ -80,7 +83,7 @@ def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[s
     q = RecommendQuery(source, accent_default=True, strict=True)
     answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
                           discount_percent=_discount())
-    return _reply("outfit", item_json(outfit), _bundles_json(answer), answer.relaxed, rec)
+    return _reply("outfit", item_json(outfit), _bundles_json(answer), answer.relaxed, rec, answer.removed_by)
 
 
 OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, Any]]] = {
@@ -162,7 +165,8 @@ def adhoc_bags() -> dict[str, Any]:
     q = RecommendQuery(body_params(body), accent_default=True, strict=True)
     rec = services.recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
-    return _reply("outfit", adhoc_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
+    return _reply("outfit", adhoc_json(outfit), _results(answer, "bag"), answer.relaxed, rec,
+                  answer.removed_by)
 
 
 @bp.get("/bags/<sku>/outfits")

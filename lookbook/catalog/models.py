@@ -136,6 +136,8 @@ class ItemColour(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(30))
     hex: Mapped[str] = mapped_column(String(7))
+    # The retailer's own name ("Navy Blue", "nude") when it is not the vocabulary's.
+    label: Mapped[str | None] = mapped_column(String(40))
 
     item: Mapped[Item] = relationship(back_populates="colours")
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import CurationRule, Item
 from lookbook.recommend.estimator import BagRecommender, Ranking
-from lookbook.recommend.filters import Filters
+from lookbook.recommend.filters import Filters, removed_by
 from lookbook.recommend.holder import Served
 from lookbook.recommend.query import BagView, traits_of
 from lookbook.styling.markets import Market
@@ -35,6 +35,7 @@ class Result:
     item: Item
     score: float
     reasons: list[str]
+    weak: bool = False  # far below the best result: "the closest we have"
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Answer:
 
     results: list[Result] = field(default_factory=list)
     relaxed: list[str] = field(default_factory=list)
+    removed_by: list[str] = field(default_factory=list)  # when empty: the filter(s) to blame
 
 
 def _score(value: float) -> float:
@@ -109,6 +111,8 @@ class Recommender:
                 picked += more
         picked.sort(key=lambda r: (-r.score, r.item.sku))
         answer.results += picked
+        if not answer.results:
+            answer.removed_by = removed_by(self.model.bags_, filters)
         return answer
 
     def _pin_reasons(self, pin: Item, traits: Any) -> list[str]:
@@ -129,6 +133,10 @@ class Recommender:
                                            season=season, market=market, extra=extra)
             out = self._accept(ranking, filters, want, taken,
                                lambda pos, item, r=ranking: self.model.explain(r, pos, BagView.of(item)))
+            if out:
+                best = float(ranking.scores.max())
+                for result in out:
+                    result.weak = best - result.score > ranking.weak_gap
             if len(out) >= want or ranking.exhausted:
                 return out
             extra = 4 * (want + extra)
@@ -200,4 +208,4 @@ class Recommender:
         picked = self._accept(ranking, filters, limit, set(),
                               lambda p, item: self.model.explain_similar(p, pos, BagView.of(item), viewed))
         picked.sort(key=lambda r: (-r.score, r.item.sku))
-        return Answer(picked)
+        return Answer(picked, removed_by=[] if picked else removed_by(self.model.bags_, filters))
