@@ -54,6 +54,8 @@ def test_search_treats_like_wildcards_literally(csrf_app, db, staff):
     client = csrf_app.test_client()
     _login(client, staff, PASSWORD)
     page = client.get("/curate/?q=%25").get_data(as_text=True)
+    assert "50% off tote" not in page and "Plain tote" not in page
+    page = client.get("/curate/?q=50%25").get_data(as_text=True)
     assert "50% off tote" in page and "Plain tote" not in page
 
 
