@@ -31,6 +31,7 @@ class StaffUser:
         self.id = user.id
         self.email = user.email
         self.role = user.role
+        self.is_admin = user.role == "admin"
         self.is_authenticated = True
         self.is_active = True
         self.is_anonymous = False
@@ -66,7 +67,7 @@ def _load_user(user_id: str) -> StaffUser | None:
     if not user_id.isdigit():
         return None
     user = appdb.session().get(User, int(user_id))
-    if user is None or session.get("epoch") != user.session_epoch:
+    if user is None or not user.active or session.get("epoch") != user.session_epoch:
         return None
     return StaffUser(user)
 
@@ -87,7 +88,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
         user = appdb.session().scalar(select(User).where(User.email == email))
-        if user is not None and check_password(user, form.password.data or ""):
+        if user is not None and check_password(user, form.password.data or "") and user.active:
             session.clear()  # a fresh session on sign-in
             session["epoch"] = user.session_epoch
             login_user(StaffUser(user))
