@@ -83,6 +83,10 @@ def parse_rule(raw: Any) -> RuleRecord:
     return RuleRecord(action=action, bag=bag, outfit=outfit)
 
 
+def _a(kind: str) -> str:
+    return "an outfit" if kind == "outfit" else f"a {kind}"
+
+
 def check_references(record: RuleRecord, kinds: Mapping[str, str]) -> list[Problem]:
     """Return problems for a rule whose skus are unknown or of the wrong kind."""
     problems = []
@@ -93,7 +97,7 @@ def check_references(record: RuleRecord, kinds: Mapping[str, str]) -> list[Probl
         if found is None:
             problems.append(Problem(name, f"unknown sku {sku!r}"))
         elif found != kind:
-            problems.append(Problem(name, f"{sku!r} is a {found}, not a {kind}"))
+            problems.append(Problem(name, f"{sku} is {_a(found)}, not {_a(kind)}"))
     return problems
 
 

@@ -28,6 +28,10 @@ from lookbook.lookbooks.records import MAX_LOOKS, MAX_NOTE
 from lookbook.lookbooks.store import lookbook_to_fields
 
 
+def _a(kind: str) -> str:
+    return "an outfit" if kind == "outfit" else f"a {kind}"
+
+
 class EditConflict(Exception):
     """Someone saved the lookbook after the version this change was based on."""
 
@@ -147,7 +151,7 @@ class LookbookEditor:
         if item is None:
             raise RowInvalid([Problem(field, f"no item has the sku {sku!r}")])
         if item.kind != kind:
-            raise RowInvalid([Problem(field, f"{item.sku} is a {item.kind}, not a {kind}")])
+            raise RowInvalid([Problem(field, f"{item.sku} is {_a(item.kind)}, not {_a(kind)}")])
         return item
 
     def add_look(self, book_id: int, version: int, outfit_sku: str, bag_sku: str,
