@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from lookbook.api.lookbooks import bp as lookbooks_bp
     from lookbook.api.openapi import bp as openapi_bp
     from lookbook.api.recommendations import bp as recommendations_bp
+    from lookbook.api.rules import bp as rules_bp
 
     api = Blueprint("api", __name__, url_prefix=API_PREFIX)
     api.register_blueprint(items_bp)
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(openapi_bp)
     api.register_blueprint(recommendations_bp)
     api.register_blueprint(images_bp)
+    api.register_blueprint(rules_bp)
     app.register_blueprint(api)
     # Reads are public; write views strip these headers again (see lookbook.server.http).
     CORS(app, resources={rf"{API_PREFIX}/.*": {"origins": "*"}, r"/oembed": {"origins": "*"}},

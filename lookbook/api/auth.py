@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from lookbook.api.problems import ApiProblem
-from lookbook.auth.keys import find_key
+from lookbook.audit.trail import Actor
+from lookbook.auth.keys import find_key, mark_used, needs_use_mark
 from lookbook.server import appdb
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,7 +38,16 @@ def secret_key_required(view: F) -> F:
         if key is None or not key.secret:
             raise _unauthorised()
         g.api_key = key
+        if needs_use_mark(key):  # at most one small write a minute per key
+            with appdb.database().write() as session:
+                mark_used(session, key.id)
         return view(*args, **kwargs)
 
     wrapper.writes = True  # type: ignore[attr-defined]  # never CORS-enabled
     return wrapper  # type: ignore[return-value]
+
+
+def key_actor() -> Actor:
+    """Return the audit trail's actor for this request's API key."""
+    key = g.api_key
+    return Actor.key(key.id, key.name)

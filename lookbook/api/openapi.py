@@ -80,6 +80,10 @@ RECOMMEND = [
      "style": "form", "explode": False,
      "schema": {"type": "array", "maxItems": 200, "items": {"type": "string", "minLength": 1}}},
 ]
+RULE_OUTFIT = {"name": "outfit", "in": "query", "description": "an outfit sku",
+               "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+RULE_BAG = {"name": "bag", "in": "query", "description": "a bag sku",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
 ERRORS = {"400": _problem("Invalid parameters"), "429": _problem("Too many requests"),
           "503": _problem("Database unavailable")}
 WRITE_ERRORS = {**ERRORS, "401": _problem("Missing or invalid secret key"),
@@ -173,6 +177,17 @@ SCHEMAS: dict[str, Any] = {
                                         "description": "The lookbook's shopper page (absolute)."},
                                 "looks": {"type": "array", "items": {"type": "object"}},
                                 "looks_count": {"type": "integer"}}},
+    "Rule": {"type": "object", "required": ["action", "bag", "outfit"],
+             "description": "A curator rule: pin or hide a bag for an outfit; a null outfit "
+                            "hides the bag everywhere (only 'hide' may be global).",
+             "properties": {"action": {"type": "string", "enum": ["pin", "hide"]},
+                            "bag": {"type": "string"}, "outfit": _nullable({"type": "string"}),
+                            "created_at": {"type": "string", "format": "date-time"}}},
+    "RuleInput": {"type": "object", "required": ["action", "bag"], "additionalProperties": False,
+                  "properties": {"action": {"type": "string", "enum": ["pin", "hide"]},
+                                 "bag": {"type": "string", "minLength": 1, "maxLength": 64},
+                                 "outfit": _nullable({"type": "string", "minLength": 1,
+                                                      "maxLength": 64})}},
     "ImportReport": {"type": "object", "required": ["rows", "written", "created", "updated"],
                      "properties": {"rows": {"type": "integer"}, "written": {"type": "boolean"},
                                     "created": {"type": "integer"}, "updated": {"type": "integer"},
@@ -258,6 +273,32 @@ def _paths() -> dict[str, Any]:
             "responses": {"200": _json({"type": "object", "required": ["results"], "properties": {
                 "results": {"type": "array", "items": {"type": "object"}}}}),
                 "415": _problem("Unsupported media type"), "422": _problem("Invalid body"), **ERRORS}}},
+        "/rules": {
+            "get": {"summary": "Curator rules, newest first", "security": SECRET,
+                    "parameters": [RULE_OUTFIT, RULE_BAG,
+                                   {"name": "action", "in": "query",
+                                    "schema": {"type": "string", "enum": ["pin", "hide"]}},
+                                   *PAGING],
+                    "responses": {"200": _json({"type": "object",
+                                                "required": ["rules", "page", "per_page", "total"],
+                                                "properties": {
+                                                    "rules": {"type": "array", "items": _ref("Rule")},
+                                                    "page": {"type": "integer"},
+                                                    "per_page": {"type": "integer"},
+                                                    "total": {"type": "integer"}}}),
+                                  "401": _problem("Missing or invalid secret key"), **ERRORS}},
+            "post": {"summary": "Pin or hide a bag for an outfit, or hide it everywhere",
+                     "security": SECRET,
+                     "requestBody": {"required": True, "content": {
+                         "application/json": {"schema": _ref("RuleInput")}}},
+                     "responses": {"200": _json(_ref("Rule"), "Changed or already set"),
+                                   "201": _json(_ref("Rule"), "Created"), **WRITE_ERRORS}},
+            "delete": {"summary": "Remove the rule for a bag and outfit (no outfit: everywhere)",
+                       "security": SECRET,
+                       "parameters": [{**RULE_BAG, "required": True}, RULE_OUTFIT],
+                       "responses": {"204": {"description": "Removed"},
+                                     "404": _problem("No such rule"), **WRITE_ERRORS}},
+        },
         "/lookbooks": {"get": {"summary": "Published lookbooks", "responses": {
             "200": _json({"type": "object", "required": ["lookbooks"], "properties": {
                 "lookbooks": {"type": "array", "items": _ref("Lookbook")}}}), **ERRORS}}},

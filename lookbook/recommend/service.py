@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import CurationRule, Item
@@ -69,14 +69,19 @@ class Recommender:
 
     def rules(self, *, outfit_id: int | None = None, bag_id: int | None = None
               ) -> tuple[list[Item], set[str]]:
-        """Return (pinned items in rule order, hidden skus) for an outfit or for a bag."""
-        if outfit_id is None and bag_id is None:
-            return [], set()
-        other = CurationRule.bag_id if outfit_id is not None else CurationRule.outfit_id
-        own = CurationRule.outfit_id if outfit_id is not None else CurationRule.bag_id
+        """Return (pinned items in rule order, hidden skus) for an outfit or for a bag.
+
+        A bag hidden everywhere (a rule without an outfit) is hidden for every outfit,
+        ad-hoc ones included, and wins over a pin.
+        """
+        if bag_id is not None and outfit_id is None:
+            other, where = CurationRule.outfit_id, CurationRule.bag_id == bag_id
+        else:
+            other, where = CurationRule.bag_id, CurationRule.outfit_id.is_(None)
+            if outfit_id is not None:
+                where = or_(CurationRule.outfit_id == outfit_id, where)
         stmt = (select(CurationRule.action, Item).join(Item, Item.id == other)
-                .where(own == (outfit_id if outfit_id is not None else bag_id))
-                .order_by(CurationRule.created_at, CurationRule.id))
+                .where(where).order_by(CurationRule.created_at, CurationRule.id))
         pins, hidden = [], set()
         for action, item in self.session.execute(stmt):
             if action == "hide":
@@ -84,6 +89,12 @@ class Recommender:
             else:
                 pins.append(item)
         return pins, hidden
+
+    def hidden_everywhere(self) -> set[str]:
+        """Return the skus of bags curators hid everywhere."""
+        stmt = (select(Item.sku).join(CurationRule, CurationRule.bag_id == Item.id)
+                .where(CurationRule.outfit_id.is_(None)))
+        return set(self.session.scalars(stmt))
 
     # -- bags for an outfit ----------------------------------------------------------------
     def bags_for_outfit(self, outfit: Any, filters: Filters, limit: int, *,
@@ -202,7 +213,7 @@ class Recommender:
         pos = self.model.bag_position_.get(bag.sku)
         if pos is None:
             return Answer()
-        filters = replace(filters, exclude=(*filters.exclude, bag.sku))
+        filters = replace(filters, exclude=(*filters.exclude, bag.sku, *sorted(self.hidden_everywhere())))
         ranking = self.model.rank_similar(bag.sku, filters, limit)
         viewed = BagView.of(bag)
         picked = self._accept(ranking, filters, limit, set(),

@@ -75,12 +75,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lookbook.server.health import bp as health_bp
     from lookbook.web.auth import init_app as init_auth
     from lookbook.web.curate import bp as curate_bp
+    from lookbook.web.invite import bp as invite_bp
     from lookbook.web.media import bp as media_bp
     from lookbook.web.pages import bp as pages_bp
 
     init_api(app)
     init_auth(app)
     app.register_blueprint(curate_bp)
+    app.register_blueprint(invite_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(pages_bp)
