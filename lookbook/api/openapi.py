@@ -79,6 +79,7 @@ RECOMMEND = [
 ERRORS = {"400": _problem("Invalid parameters"), "429": _problem("Too many requests"),
           "503": _problem("Database unavailable")}
 WRITE_ERRORS = {**ERRORS, "401": _problem("Missing or invalid secret key"),
+                "403": _problem("A publishable key cannot write"),
                 "415": _problem("Unsupported media type"), "422": _problem("Invalid body")}
 SECRET = [{"secretKey": []}]
 

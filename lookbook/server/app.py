@@ -49,12 +49,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented field order
 
     from lookbook.database import Database
-    from lookbook.server import appdb, http, services
+    from lookbook.server import appdb, http, services, sessions
 
     database = settings.extra.get("database") or Database(settings.database_url)
     appdb.init_app(app, database)
     services.init_app(app, settings, database)
     http.init_app(app)
+    sessions.init_app(app)
 
     from lookbook.web.limits import init_app as init_limits
 
