@@ -10,6 +10,7 @@ lookbook is ignored (and reported), so nobody can chart made-up skus.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,15 +39,31 @@ class Outcome:
                 "ignored": self.ignored}
 
 
-def _dialect_insert(session: Session, table: Any) -> Any:
-    """Return an INSERT that understands ON CONFLICT on this session's database."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+@functools.cache
+def _statements(dialect: str) -> tuple[Any, Any]:
+    """Build (once per database kind) the event insert and the roll-up upsert.
 
-        return pg_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    Both are executed with a list of rows: SQLAlchemy sends the event insert as one
+    multi-row INSERT ("insertmanyvalues") returning the ids that were new, and the
+    upsert as one executemany; built once, each is compiled once.
+    """
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    events = Event.__table__
+    insert_events = dialect_insert(events).on_conflict_do_nothing(
+        index_elements=["client_id"]).returning(events.c.client_id)
+    daily = DailyCount.__table__
+    upsert = dialect_insert(daily)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=list(ROLLUP_KEY),
+        set_={c: daily.c[c] + upsert.excluded[c] for c in COUNTERS.values()})
+    return insert_events, upsert
 
-    return sqlite_insert(table)
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 class _Ignored(Exception):
@@ -58,8 +75,9 @@ class _Catalog:
 
     def __init__(self, session: Session, records: Sequence[EventRecord]) -> None:
         skus = {s for r in records for s in (r.item, r.outfit, r.bag) if s}
-        self.kinds: dict[str, str] = dict(session.execute(
-            select(Item.sku, Item.kind).where(Item.sku.in_(skus))).all()) if skus else {}
+        items = Item.__table__
+        self.kinds: dict[str, str] = dict(session.connection().execute(
+            select(items.c.sku, items.c.kind).where(items.c.sku.in_(skus))).all()) if skus else {}
         slugs = {r.lookbook for r in records if r.lookbook}
         self.looks: dict[str, list[tuple[str, str]]] = {}
         if slugs:
@@ -120,9 +138,8 @@ def record_events(session: Session, records: Sequence[EventRecord], site: str) -
                      "placement": r.placement, "site": site})
     if not rows:
         return outcome
-    stmt = _dialect_insert(session, Event).values(rows).on_conflict_do_nothing(
-        index_elements=["client_id"]).returning(Event.client_id)
-    new = set(session.scalars(stmt))
+    insert_events, _upsert = _statements(_dialect(session))
+    new = set(session.connection().execute(insert_events, rows).scalars())
     outcome.stored = len(new)
     outcome.duplicates += len(rows) - len(new)
     add_to_rollups(session, (row for row in rows if row["client_id"] in new))
@@ -140,12 +157,8 @@ def add_to_rollups(session: Session, rows: Iterable[dict[str, Any]]) -> None:
     # Sorted, so two workers upserting overlapping keys lock them in the same order.
     values = [{**dict(zip(ROLLUP_KEY, key, strict=True)),
                **{c: n.get(c, 0) for c in COUNTERS.values()}} for key, n in sorted(counts.items())]
-    stmt = _dialect_insert(session, DailyCount).values(values)
-    table = DailyCount.__table__
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(ROLLUP_KEY),
-        set_={c: table.c[c] + stmt.excluded[c] for c in COUNTERS.values()})
-    session.execute(stmt)
+    _insert, upsert = _statements(_dialect(session))
+    session.connection().execute(upsert, values)
 
 
 def rebuild_rollups(session: Session, since: dt.date | None = None) -> tuple[dt.date | None, int]:
