@@ -96,7 +96,7 @@ def answer(kind: str, sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
     pairs = source.items(multi=True) if hasattr(source, "getlist") else source.items()
     key = (kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
     cache = services.answer_cache()
-    return cache.get_or_compute(key, rec.served.revision, lambda: operation(sku, source, rec))
+    return cache.get_or_compute(key, rec.answer_revision, lambda: operation(sku, source, rec))
 
 
 # -- JSON bodies ------------------------------------------------------------------------------
