@@ -63,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from lookbook.api import init_app as init_api
     from lookbook.server.health import bp as health_bp
+    from lookbook.web.analytics import bp as analytics_bp
     from lookbook.web.auth import init_app as init_auth
     from lookbook.web.curate import bp as curate_bp
     from lookbook.web.media import bp as media_bp
@@ -74,4 +75,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(analytics_bp)
     return app
