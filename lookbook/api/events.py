@@ -3,7 +3,8 @@
 Anyone may send impressions, clicks and add-to-carts (the widget sends its
 publishable key, shopper pages none); a purchase needs a secret key, so only the
 retailer's server can claim a sale.  The embedding site comes from the Origin header;
-nothing about the shopper (address, user agent) is kept.
+nothing about the shopper (address, user agent) is kept.  Our framed lookbook view
+names the site framing it instead (see :func:`_site`).
 """
 
 from __future__ import annotations
@@ -44,10 +45,23 @@ def record() -> tuple[dict[str, Any], int]:
             raise unauthorised()
         if not key.secret:
             raise publishable_forbidden("a purchase event")
-    site = site_of(request.headers.get("Origin"))
+    site = _site(body)
     with appdb.database().write() as session:
         outcome = record_events(session, records, site)
     return outcome.as_dict(), 202
+
+
+def _site(body: dict[str, Any]) -> str:
+    """The embedding site: the Origin, or, from our own framed pages only, the site framing them.
+
+    A lookbook framed on a blog sends its events from our origin; our events.js names
+    the blog (its referrer's origin) in ``site``.  Anyone else's ``site`` is ignored.
+    """
+    origin = site_of(request.headers.get("Origin"))
+    claimed = body.get("site")
+    if origin and origin == site_of(request.host_url) and isinstance(claimed, str):
+        return site_of(claimed) or origin
+    return origin
 
 
 def _sender() -> str:

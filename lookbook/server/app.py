@@ -62,10 +62,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_limits(app, settings)
 
     from lookbook.api import init_app as init_api
+    from lookbook.api.oembed import bp as oembed_bp
     from lookbook.server.health import bp as health_bp
     from lookbook.web.analytics import bp as analytics_bp
     from lookbook.web.auth import init_app as init_auth
     from lookbook.web.curate import bp as curate_bp
+    from lookbook.web.embed import bp as embed_bp
     from lookbook.web.media import bp as media_bp
     from lookbook.web.pages import bp as pages_bp
 
@@ -76,4 +78,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(media_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(analytics_bp)
+    app.register_blueprint(embed_bp)
+    app.register_blueprint(oembed_bp)
     return app

@@ -15,7 +15,8 @@ from lookbook.analytics.report import Row
 
 ROW_HEIGHT = 46
 DAILY_HEIGHT = 180
-MAX_LABEL = 42
+MAX_LABEL = 40
+BAR_SPAN = 80  # percent of the width for the longest bar; the click-through sits to its right
 
 
 def percent(value: float | None) -> str:
@@ -52,8 +53,8 @@ def bar_rows(rows: Sequence[Row], top: int = 10) -> tuple[list[Bar], int]:
     rows = list(rows)[:top]
     most = max((max(r.impressions, r.clicks) for r in rows), default=0) or 1
     bars = [Bar(y=i * ROW_HEIGHT, label=short(r.label), full_label=r.label,
-                shown_width=round(100 * r.impressions / most, 2),
-                clicked_width=round(100 * r.clicks / most, 2), rate=percent(r.click_through),
+                shown_width=round(BAR_SPAN * r.impressions / most, 2),
+                clicked_width=round(BAR_SPAN * r.clicks / most, 2), rate=percent(r.click_through),
                 impressions=r.impressions, clicks=r.clicks)
             for i, r in enumerate(rows)]
     return bars, max(len(bars), 1) * ROW_HEIGHT
