@@ -311,5 +311,30 @@ def evaluate(folds: int) -> None:
     click.echo(result.table())
 
 
+@main.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="First UTC day to recount (default: the oldest stored event).")
+@click.option("--prune-days", type=click.IntRange(8, 36500), default=None,
+              help="Afterwards delete stored events older than this many days (roll-ups stay; "
+                   "at least 8, so a re-sent event, accepted up to 7 days old, is still recognised).")
+def rollup(since, prune_days: int | None) -> None:
+    """Recount the daily analytics roll-ups from the stored events."""
+    import datetime as dt
+
+    from lookbook.analytics.store import prune_events, rebuild_rollups
+
+    settings = _settings()
+    with open_database(settings) as db, db.write() as session:
+        start, rows = rebuild_rollups(session, since.date() if since else None)
+        if start is None:
+            click.echo("no stored events; roll-ups unchanged")
+        else:
+            click.echo(f"recounted {rows} roll-up rows from {start.isoformat()} on")
+        if prune_days:
+            cutoff = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=prune_days)
+            pruned = prune_events(session, cutoff)
+            click.echo(f"deleted {pruned} stored events from before {cutoff.isoformat()}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

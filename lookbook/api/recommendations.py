@@ -100,7 +100,7 @@ def answer(kind: str, sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
     pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
     key = (kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
     cache = services.answer_cache()
-    return cache.get_or_compute(key, rec.served.revision, lambda: operation(sku, source, rec))
+    return cache.get_or_compute(key, rec.answer_revision, lambda: operation(sku, source, rec))
 
 
 # -- JSON bodies ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Every mapped model, imported once so the metadata (and Alembic) sees them all."""
 
+from lookbook.analytics.models import DailyCount, Event
 from lookbook.audit.models import AuditEntry
 from lookbook.auth.models import ApiKey, User
 from lookbook.catalog import revision as _revision  # noqa: F401  (registers the hook)
@@ -15,6 +16,6 @@ from lookbook.database import Base
 from lookbook.lookbooks.models import Look, Lookbook, LookBundleItem
 
 __all__ = [
-    "ApiKey", "AuditEntry", "Base", "CatalogState", "CurationRule", "Item", "ItemColour", "ItemImage",
-    "ItemTag", "Look", "LookBundleItem", "Lookbook", "User",
+    "ApiKey", "AuditEntry", "Base", "CatalogState", "CurationRule", "DailyCount", "Event", "Item",
+    "ItemColour", "ItemImage", "ItemTag", "Look", "LookBundleItem", "Lookbook", "User",
 ]

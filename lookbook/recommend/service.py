@@ -18,6 +18,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import CurationRule, Item
+from lookbook.recommend import behaviour
+from lookbook.recommend.behaviour import ClickThrough
 from lookbook.recommend.estimator import BagRecommender, Ranking
 from lookbook.recommend.filters import Filters, removed_by
 from lookbook.recommend.holder import Served
@@ -54,10 +56,17 @@ def _score(value: float) -> float:
 class Recommender:
     """Serve recommendations from a model against the live catalog in ``session``."""
 
-    def __init__(self, session: Session, served: Served) -> None:
+    def __init__(self, session: Session, served: Served, click_through: ClickThrough | None = None) -> None:
         self.session = session
         self.served = served
         self.model: BagRecommender = served.model
+        # Shopper click-through: a weak, bounded step after the model (see behaviour.py).
+        self.click_through = click_through or ClickThrough()
+
+    @property
+    def answer_revision(self) -> str:
+        """What an answer depends on: the catalog revision and the click-through it used."""
+        return f"{self.served.revision}:{self.click_through.version}"
 
     # -- live rows and curator rules -------------------------------------------------------
     def live(self, skus: Sequence[str]) -> dict[str, Item]:
@@ -113,7 +122,8 @@ class Recommender:
                 answer.results.append(Result(pin, 1.0, self._pin_reasons(pin, traits)))
                 taken.add(pin.sku)
         want = limit - len(answer.results)
-        picked = self._pick_bags(traits, vector, filters, want, season, market, taken)
+        pool = want + behaviour.POOL if self.click_through and want > 0 else want
+        picked = self._pick_bags(traits, vector, filters, pool, season, market, taken)
         if len(picked) < want and filters.season:
             more = self._pick_bags(traits, vector, filters.without("season"), want - len(picked),
                                    season, market, taken | {r.item.sku for r in picked})
@@ -121,7 +131,8 @@ class Recommender:
                 answer.relaxed.append("season")
                 picked += more
         picked.sort(key=lambda r: (-r.score, r.item.sku))
-        answer.results += picked
+        # After the model, the filters and the pins: shopper click-through nudges the order.
+        answer.results += behaviour.apply_click_through(self.click_through, sku, picked, want)
         if not answer.results:
             answer.removed_by = removed_by(self.model.bags_, filters)
         return answer

@@ -15,6 +15,7 @@ from lookbook.config import Settings
 from lookbook.database import Database
 from lookbook.images.storage import LocalStorage, Storage
 from lookbook.recommend.answer_cache import AnswerCache
+from lookbook.recommend.behaviour import ClickThroughCache
 from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import ModelHolder
 from lookbook.recommend.service import Recommender
@@ -25,6 +26,7 @@ from lookbook.styling.markets import load_markets
 HOLDER = "lookbook.model_holder"
 CACHE = "lookbook.answer_cache"
 STORAGE = "lookbook.storage"
+CLICK_THROUGH = "lookbook.click_through"
 
 
 def init_app(app: Flask, settings: Settings, database: Database) -> None:
@@ -33,6 +35,7 @@ def init_app(app: Flask, settings: Settings, database: Database) -> None:
     app.extensions[HOLDER] = holder
     app.extensions[CACHE] = AnswerCache()
     app.extensions[STORAGE] = LocalStorage(settings.media_dir)
+    app.extensions[CLICK_THROUGH] = ClickThroughCache()
     add_ready_check(app, "model", lambda: model_answers(holder, database))
     load_markets()  # a broken market file stops startup here, not a request later
 
@@ -52,6 +55,11 @@ def storage() -> Storage:
     return current_app.extensions[STORAGE]
 
 
+def click_through() -> ClickThroughCache:
+    """Return the app's shopper click-through (read from the roll-ups, refreshed now and then)."""
+    return current_app.extensions[CLICK_THROUGH]
+
+
 def recommender() -> Recommender:
     """Return this request's recommender; a request asks for the model and revision once.
 
@@ -60,7 +68,8 @@ def recommender() -> Recommender:
     """
     if "recommender" not in g:
         session = appdb.session()
-        g.recommender = Recommender(session, model_holder().current(session))
+        g.recommender = Recommender(session, model_holder().current(session),
+                                    click_through().current(session))
     return g.recommender
 
 
