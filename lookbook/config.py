@@ -18,7 +18,7 @@ from typing import Any
 from limits import parse_many
 
 from lookbook.images.limits import MAX_FILE_BYTES
-from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS
+from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS, default_models
 
 
 class ConfigError(RuntimeError):
@@ -53,6 +53,8 @@ def _known_locale(identifier: str) -> bool:
     except (ValueError, TypeError, UnknownLocaleError):
         return False
     return True
+
+
 def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     """Read a comma-separated list of origins (``https://shop.example``), each checked."""
     out = []
@@ -67,7 +69,7 @@ def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-REFIT_MODES = ("auto", "sync", "background", "never")
+REFIT_MODES = ("auto", "background", "never")
 MIN_SECRET_KEY = 32  # characters; a short key can be guessed offline from one signed cookie
 # Production answers only these Host names unless LOOKBOOK_TRUSTED_HOSTS lists the real
 # ones (behind a proxy: the public name), so a forged Host header gets a 400.
@@ -84,6 +86,7 @@ class Settings:
     models_dir: Path = DEFAULT_MODELS
     media_dir: Path = Path()
     redis_url: str = ""
+    redis_prefix: str = "lookbook"  # namespace of our Redis keys (several sites may share one Redis)
     env: str = "development"
     # A request may carry one photo at the ingest cap plus its multipart envelope;
     # the pipeline itself refuses bigger files with a clear 413.
@@ -113,9 +116,10 @@ class Settings:
             instance=instance,
             database_url=env.get("LOOKBOOK_DATABASE_URL", ""),
             secret_key=env.get("LOOKBOOK_SECRET_KEY", ""),
-            models_dir=Path(env.get("LOOKBOOK_MODELS_DIR") or DEFAULT_MODELS).resolve(),
+            models_dir=Path(env.get("LOOKBOOK_MODELS_DIR") or default_models(instance)).resolve(),
             media_dir=Path(env.get("LOOKBOOK_MEDIA_DIR") or instance / "media").resolve(),
             redis_url=env.get("LOOKBOOK_REDIS_URL", ""),
+            redis_prefix=env.get("LOOKBOOK_REDIS_PREFIX", "").strip() or "lookbook",
             env=env.get("LOOKBOOK_ENV", "development"),
             trusted_hosts=tuple(h.strip() for h in env.get("LOOKBOOK_TRUSTED_HOSTS", "").split(",")
                                 if h.strip()),

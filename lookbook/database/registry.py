@@ -13,9 +13,10 @@ from lookbook.catalog.models import (
     ItemTag,
 )
 from lookbook.database import Base
+from lookbook.database.leases import Lease
 from lookbook.lookbooks.models import Look, Lookbook, LookBundleItem
 
 __all__ = [
     "ApiKey", "AuditEntry", "Base", "CatalogState", "CurationRule", "DailyCount", "Event", "Item",
-    "ItemColour", "ItemImage", "ItemTag", "Look", "LookBundleItem", "Lookbook", "User",
+    "ItemColour", "ItemImage", "ItemTag", "Lease", "Look", "LookBundleItem", "Lookbook", "User",
 ]

@@ -64,9 +64,13 @@ class Recommender:
         self.click_through = click_through or ClickThrough()
 
     @property
-    def answer_revision(self) -> str:
-        """What an answer depends on: the catalog revision and the click-through it used."""
-        return f"{self.served.revision}:{self.click_through.version}"
+    def answer_revision(self) -> str | None:
+        """What an answer depends on: catalog and model revisions and the click-through used.
+
+        None when that cannot be named (then the answer must not be remembered).
+        """
+        base = self.served.answers_revision
+        return None if base is None else f"{base}:{self.click_through.version}"
 
     # -- live rows and curator rules -------------------------------------------------------
     def live(self, skus: Sequence[str]) -> dict[str, Item]:

@@ -19,6 +19,7 @@ from lookbook.recommend.behaviour import ClickThroughCache
 from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import ModelHolder
 from lookbook.recommend.service import Recommender
+from lookbook.recommend.shared_answers import SharedAnswers
 from lookbook.server import appdb
 from lookbook.server.health import add_ready_check
 from lookbook.styling.markets import load_markets
@@ -33,11 +34,19 @@ def init_app(app: Flask, settings: Settings, database: Database) -> None:
     """Create the model holder, the answer cache and media storage for this app."""
     holder = ModelHolder(database, settings.models_dir, refit=settings.recommend_refit)
     app.extensions[HOLDER] = holder
-    app.extensions[CACHE] = AnswerCache()
+    app.extensions[CACHE] = AnswerCache(shared=_shared_answers(settings))
     app.extensions[STORAGE] = LocalStorage(settings.media_dir)
     app.extensions[CLICK_THROUGH] = ClickThroughCache()
     add_ready_check(app, "model", lambda: model_answers(holder, database))
     load_markets()  # a broken market file stops startup here, not a request later
+
+
+def _shared_answers(settings: Settings) -> SharedAnswers | None:
+    """Share encoded answers between workers and hosts when Redis is configured."""
+    if not settings.redis_url:
+        return None
+    return SharedAnswers.from_url(settings.redis_url,
+                                  prefix=settings.extra.get("ANSWER_CACHE_PREFIX", settings.redis_prefix))
 
 
 def model_holder() -> ModelHolder:
