@@ -20,7 +20,7 @@ from typing import Any
 from lookbook.catalog.revision import current_revision
 from lookbook.database import Database
 from lookbook.database.leases import KeptLease, LeaseState, acquire, new_owner, state
-from lookbook.recommend.artifacts import fit_and_save, fit_catalog, read_card, save_model
+from lookbook.recommend.artifacts import fit_and_save, fit_catalog, load_model, read_card, save_model
 from lookbook.recommend.data import load_catalog
 from lookbook.recommend.estimator import BagRecommender
 
@@ -67,7 +67,8 @@ def refit(db: Database, models_dir: Path, *, only_if_stale: bool, wait: float = 
         time.sleep(POLL_SECONDS)
     with KeptLease(db, LEASE, owner, LEASE_TTL):
         card = read_card(models_dir)
-        if only_if_stale and card is not None and card.get("catalog_revision") == catalog_revision(db):
+        if only_if_stale and card is not None and card.get("catalog_revision") == catalog_revision(db) \
+                and _loads(models_dir, card):
             return Refit(card, fitted=False)  # another process fitted this revision meanwhile
         if keep_unsaved:
             return _fit_keep_unsaved(db, models_dir)
@@ -94,6 +95,16 @@ def refit_every(db: Database, models_dir: Path, seconds: float, *, evaluate: boo
         done += 1
         if rounds is None or done < rounds:
             time.sleep(seconds)
+
+
+def _loads(models_dir: Path, card: dict[str, Any]) -> bool:
+    """Tell whether the saved model loads and passes its checks (a broken one is refitted)."""
+    try:
+        load_model(models_dir, card)
+    except Exception as exc:  # noqa: BLE001 - any broken artifact means: fit it again
+        log.warning("the saved model does not load (%s: %s); refitting", exc.__class__.__name__, exc)
+        return False
+    return True
 
 
 def _fit_keep_unsaved(db: Database, models_dir: Path) -> Refit:
