@@ -313,20 +313,45 @@ def fit(no_evaluate: bool, every: int | None) -> None:
 
 
 @main.command()
-@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 50), help="Cut-off rank.")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(1, 50))
-def evaluate(k: int, folds: int) -> None:
-    """Hold out curated looks; compare the model with popularity and random rankings."""
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 50),
+              help="Folds of each split (lookbooks, bags).")
+def evaluate(folds: int) -> None:
+    """Hold out curated looks; compare the model with every baseline, per occasion."""
     from lookbook.recommend.evaluation import run_evaluation
 
     settings = _settings()
-    with open_database(settings) as db, tqdm(total=folds, desc="evaluate", unit="fold",
-                                             file=sys.stderr, disable=None) as bar:
+    with open_database(settings) as db, tqdm(desc="evaluate", unit="fold", file=sys.stderr,
+                                             disable=None) as bar:
         try:
-            result = run_evaluation(db, k=k, n_folds=folds, progress=bar.update)
+            result = run_evaluation(db, n_folds=folds, progress=bar.update)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(result.table())
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="First UTC day to recount (default: the oldest stored event).")
+@click.option("--prune-days", type=click.IntRange(8, 36500), default=None,
+              help="Afterwards delete stored events older than this many days (roll-ups stay; "
+                   "at least 8, so a re-sent event, accepted up to 7 days old, is still recognised).")
+def rollup(since, prune_days: int | None) -> None:
+    """Recount the daily analytics roll-ups from the stored events."""
+    import datetime as dt
+
+    from lookbook.analytics.store import prune_events, rebuild_rollups
+
+    settings = _settings()
+    with open_database(settings) as db, db.write() as session:
+        start, rows = rebuild_rollups(session, since.date() if since else None)
+        if start is None:
+            click.echo("no stored events; roll-ups unchanged")
+        else:
+            click.echo(f"recounted {rows} roll-up rows from {start.isoformat()} on")
+        if prune_days:
+            cutoff = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=prune_days)
+            pruned = prune_events(session, cutoff)
+            click.echo(f"deleted {pruned} stored events from before {cutoff.isoformat()}")
 
 
 if __name__ == "__main__":  # pragma: no cover

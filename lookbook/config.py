@@ -55,6 +55,20 @@ def _known_locale(identifier: str) -> bool:
     return True
 
 
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Read a comma-separated list of origins (``https://shop.example``), each checked."""
+    out = []
+    for raw in env.get(name, "").split(","):
+        origin = raw.strip().rstrip("/")
+        if not origin:
+            continue
+        scheme, sep, host = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not host or "/" in host or " " in host:
+            raise ConfigError(f"{name}: {origin!r} is not an origin like https://shop.example")
+        out.append(origin.lower())
+    return tuple(out)
+
+
 REFIT_MODES = ("auto", "background", "never")
 MIN_SECRET_KEY = 32  # characters; a short key can be guessed offline from one signed cookie
 # Production answers only these Host names unless LOOKBOOK_TRUSTED_HOSTS lists the real
@@ -81,6 +95,8 @@ class Settings:
     proxy_hops: int = 0
     recommend_refit: str = "auto"
     rate_limit: str = "600 per minute"
+    events_rate_limit: str = "120 per minute"  # POST /api/v1/events per key and address
+    embed_origins: tuple[str, ...] = ()  # who may frame /lookbooks/<slug>/embed; () = anyone
     bundle_discount_percent: Decimal = Decimal(0)
     # The locale for prices and numbers when the browser names none we know (Babel id).
     locale: str = "en"
@@ -112,6 +128,8 @@ class Settings:
             rate_limit=env.get("LOOKBOOK_RATE_LIMIT", "").strip() or "600 per minute",
             bundle_discount_percent=_percent(env, "LOOKBOOK_BUNDLE_DISCOUNT_PERCENT"),
             locale=env.get("LOOKBOOK_LOCALE", "").strip() or "en",
+            events_rate_limit=env.get("LOOKBOOK_EVENTS_RATE_LIMIT", "").strip() or "120 per minute",
+            embed_origins=_origins(env, "LOOKBOOK_EMBED_ORIGINS"),
         )
         return settings.with_defaults()
 
@@ -132,11 +150,14 @@ class Settings:
 
     def with_defaults(self) -> Settings:
         """Fill the database URL from the instance folder when none is given; check choices."""
-        if self.rate_limit != "off":
+        for name, limit in (("LOOKBOOK_RATE_LIMIT", self.rate_limit),
+                            ("LOOKBOOK_EVENTS_RATE_LIMIT", self.events_rate_limit)):
+            if limit == "off":
+                continue
             try:
-                parse_many(self.rate_limit)
+                parse_many(limit)
             except ValueError:
-                raise ConfigError(f"LOOKBOOK_RATE_LIMIT: {self.rate_limit!r} is not a limit like "
+                raise ConfigError(f"{name}: {limit!r} is not a limit like "
                                   "'600 per minute' (or 'off')") from None
         if self.recommend_refit not in REFIT_MODES:
             raise ConfigError(f"LOOKBOOK_RECOMMEND_REFIT must be one of {', '.join(REFIT_MODES)}")

@@ -31,9 +31,10 @@ ADHOC_DEFAULTS = {"sku": "adhoc-outfit", "kind": "outfit", "name": "Your outfit"
 
 
 def _reply(subject: str, subject_json: Any, results: list[dict[str, Any]],
-           relaxed: list[str], rec: Recommender) -> dict[str, Any]:
+           relaxed: list[str], rec: Recommender, removed_by: list[str] | None = None) -> dict[str, Any]:
     """The envelope every recommendation answer shares: what was asked about, then the results."""
     return {subject: subject_json, "results": results, "relaxed": relaxed,
+            "removed_by": removed_by or [],
             "model": {"revision": rec.served.revision, "fresh": rec.served.fresh}}
 
 
@@ -56,7 +57,8 @@ def _subject(sku: str, kind: str, rec: Recommender) -> Item:
 
 
 def _results(answer: Answer, key: str, rec: Recommender) -> list[dict[str, Any]]:
-    return [{key: _item(r.item, rec), "score": r.score, "reasons": r.reasons} for r in answer.results]
+    return [{key: _item(r.item, rec), "score": r.score, "reasons": r.reasons, "weak": r.weak}
+            for r in answer.results]
 
 
 def _bundles_json(answer: BundleAnswer, rec: Recommender) -> list[dict[str, Any]]:
@@ -79,7 +81,8 @@ def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str,
     outfit = _subject(sku, "outfit", rec)
     q = RecommendQuery(source, accent_default=True, strict=True)
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
-    return _reply("outfit", _item(outfit, rec), _results(answer, "bag", rec), answer.relaxed, rec)
+    return _reply("outfit", _item(outfit, rec), _results(answer, "bag", rec), answer.relaxed, rec,
+                  answer.removed_by)
 
 
 def outfits_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
@@ -93,7 +96,8 @@ def similar_to(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[st
     bag = _subject(sku, "bag", rec)
     q = RecommendQuery(source, accent_default=False, strict=True)
     answer = rec.similar_bags(bag, q.filters, q.limit)
-    return _reply("bag", _item(bag, rec), _results(answer, "bag", rec), answer.relaxed, rec)
+    return _reply("bag", _item(bag, rec), _results(answer, "bag", rec), answer.relaxed, rec,
+                  answer.removed_by)
 
 
 def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
@@ -101,7 +105,8 @@ def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[s
     q = RecommendQuery(source, accent_default=True, strict=True)
     answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
                           discount_percent=_discount())
-    return _reply("outfit", _item(outfit, rec), _bundles_json(answer, rec), answer.relaxed, rec)
+    return _reply("outfit", _item(outfit, rec), _bundles_json(answer, rec), answer.relaxed, rec,
+                  answer.removed_by)
 
 
 OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, Any]]] = {
@@ -122,7 +127,7 @@ def answer(kind: str, sku: str, source: Mapping[str, Any]) -> tuple[Encoded, str
     """
     rec = services.recommender()
     operation = OPERATIONS[kind]
-    revision = rec.served.answers_revision
+    revision = rec.answer_revision
     if revision is None:  # nothing names what the answer depends on: never remember it
         return Encoded.of(encode_json(operation(sku, source, rec))), "computed"
     return services.answer_cache().encoded(question_key(kind, sku, source), revision,
@@ -200,7 +205,8 @@ def adhoc_bags() -> Response:
     q = RecommendQuery(body_params(body), accent_default=True, strict=True)
     rec = services.recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
-    reply = _reply("outfit", adhoc_json(outfit), _results(answer, "bag", rec), answer.relaxed, rec)
+    reply = _reply("outfit", adhoc_json(outfit), _results(answer, "bag", rec), answer.relaxed, rec,
+                   answer.removed_by)
     return Response(encode_json(reply), mimetype="application/json")
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from lookbook.catalog.models import Item, ItemTag
 from lookbook.catalog.text import IDENTIFIER, TextInvalid, check_text, column_limit, problem_in
 from lookbook.styling import vocab
-from lookbook.styling.colour import name_for_hex, normalise_hex
+from lookbook.styling.colour_names import UnknownColour, read_colour
 
 FIELDS = (
     "sku", "kind", "name", "occasions", "colours", "material", "styles", "seasons",
@@ -89,6 +89,9 @@ class ItemRecord:
     detachable_strap: bool = False
     image: str | None = None
     url: str | None = None  # the retailer's product page (http or https)
+    # The retailer's own colour names, parallel to ``colours`` (None where the name is
+    # the vocabulary's own); empty when every colour was given in vocabulary terms.
+    colour_labels: list[str | None] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -238,31 +241,31 @@ class _Row:
             return None
 
 
-def _colours(row: _Row) -> list[tuple[str, str]]:
+def _colours(row: _Row) -> tuple[list[tuple[str, str]], list[str | None]]:
     values = row.items("colours")
     if not values:
         row.fail("colours", "at least one colour is required (a vocabulary name or #rrggbb)")
-        return []
+        return [], []
     if len(values) > MAX_COLOURS:
         row.fail("colours", f"at most {MAX_COLOURS} colours allowed")
-        return []
+        return [], []
     out: list[tuple[str, str]] = []
+    labels: list[str | None] = []
     for value in values:
-        lowered = value.lower()
-        if lowered in vocab.COLOURS:
-            out.append((lowered, vocab.COLOURS[lowered]))
-            continue
         try:
-            hex_value = normalise_hex(value)
-        except ValueError:
+            read = read_colour(value)
+        except UnknownColour:
             row.fail(
                 "colours",
-                f"{value[:40]!r} is neither a colour name ({', '.join(vocab.COLOURS)}) "
-                "nor a #rrggbb hex value",
+                f"{value[:40]!r} is neither a colour name ({', '.join(vocab.COLOURS)}, a CSS/X11 "
+                "or common fashion colour name) nor a #rrggbb hex value",
             )
-            return []
-        out.append((name_for_hex(hex_value), hex_value))
-    return out
+            return [], []
+        out.append((read.name, read.hex))
+        labels.append(read.label)
+        if read.warning():
+            row.warnings.append(Problem("colours", read.warning() or ""))
+    return out, (labels if any(labels) else [])
 
 
 def _url(row: _Row) -> str | None:
@@ -339,7 +342,7 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
     kind = row.choice("kind", vocab.KINDS, required=True)
     name = row.text("name", required=True)
     occasions = row.vocab_list("occasions", vocab.OCCASIONS)
-    colours = _colours(row)
+    colours, colour_labels = _colours(row)
     styles = row.vocab_list("styles", vocab.STYLES)
     seasons = row.vocab_list("seasons", vocab.SEASONS)
     sustainability = _sustainability(row)
@@ -402,6 +405,6 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
         occasions=occasions, styles=styles, seasons=seasons, sustainability=sustainability,
         material=material, material_family=family, brand=brand, tier=tier, in_stock=in_stock,
         limited_edition=limited, width_cm=width, size=size, silhouette=silhouette,
-        detachable_strap=strap, image=image, url=url,
+        detachable_strap=strap, image=image, url=url, colour_labels=colour_labels,
     )
     return record, row.warnings

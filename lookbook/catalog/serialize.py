@@ -18,7 +18,8 @@ def item_to_json(item: Item, media_url: Callable[[str], str]) -> dict[str, Any]:
         "kind": item.kind,
         "name": item.name,
         "occasions": item.occasions,
-        "colours": [{"name": c.name, "hex": c.hex} for c in item.colours],
+        "colours": [{"name": c.name, "hex": c.hex, **({"label": c.label} if c.label else {})}
+                    for c in item.colours],
         "material": item.material,
         "material_family": item.material_family,
         "styles": item.styles,

@@ -162,7 +162,7 @@ class ModelHolder:
                 try:
                     result = refit(self.database, self.models_dir, only_if_stale=True,
                                    keep_unsaved=True, owner=self.owner)
-                except Exception as exc:  # noqa: BLE001 - no model is a 503, never a 500
+                except Exception as exc:  # noqa: BLE001 - no model to serve: 503, never a 500
                     log.exception("fitting the first recommender model failed")
                     raise ModelUnavailable("no recommender model is available") from exc
                 if result is None:

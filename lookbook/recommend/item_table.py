@@ -3,11 +3,11 @@
 Every write changes the catalog revision, so within one revision the rows are
 immutable: an item read under revision R is exactly what re-reading it under R would
 give.  The table keeps such rows (fully loaded, detached from any session, never
-modified) and the curator rules of each outfit, keyed by the revision the request
-read; a new revision empties it.  The live re-check of a ranking is then a dictionary
-lookup; only items no request has needed yet under this revision are read, in one
-batch per answer.  Answers built from it are therefore held to the live catalog
-exactly as before: nothing deleted, hidden or sold out is ever served.
+modified), keyed by the revision the request read; a new revision empties it.  The
+live re-check of a ranking is then a dictionary lookup; only items no request has
+needed yet under this revision are read, in one batch per answer.  Answers built from
+it are therefore held to the live catalog exactly as before: nothing deleted, hidden
+or sold out is ever served.
 
 It also keeps each item's API JSON, encoded once per revision and site (the URLs in it
 are absolute), for answers that splice items into their body.
@@ -23,13 +23,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lookbook.catalog.models import CurationRule, Item
+from lookbook.catalog.models import Item
 
 DEFAULT_SIZE = 50_000
 
 
 class ItemTable:
-    """A thread-safe, revision-scoped LRU of read-only items, rules and encoded item JSON."""
+    """A thread-safe, revision-scoped LRU of read-only items and their encoded JSON."""
 
     def __init__(self, maxsize: int = DEFAULT_SIZE) -> None:
         self.maxsize = maxsize
@@ -78,17 +78,6 @@ class ItemTable:
             self._put_many(revision, {("item", s): rows.get(s) for s in missing})  # None: no such sku
         return out
 
-    def rules(self, revision: str, outfit_id: int, load: Callable[[], tuple[list[str], set[str]]]
-              ) -> tuple[list[str], set[str]]:
-        """Return an outfit's (pinned skus in rule order, hidden skus), read once per revision."""
-        key = ("rules", outfit_id)
-        held = self._get_many(revision, [key])
-        if key in held:
-            return held[key]
-        value = load()
-        self._put_many(revision, {key: value})
-        return value
-
     def encoded(self, revision: str, site: str, item: Item, encode: Callable[[Item], bytes]) -> bytes:
         """Return an item's API JSON encoded for ``site``, encoding it once per revision."""
         key = ("json", site, item.sku)
@@ -99,14 +88,3 @@ class ItemTable:
         self._put_many(revision, {key: value})
         return value
 
-
-def pinned_and_hidden(session: Session, outfit_id: int) -> tuple[list[str], set[str]]:
-    """Read an outfit's curator rules: pinned bag skus in rule order, hidden bag skus."""
-    stmt = (select(CurationRule.action, Item.sku).join(Item, Item.id == CurationRule.bag_id)
-            .where(CurationRule.outfit_id == outfit_id)
-            .order_by(CurationRule.created_at, CurationRule.id))
-    pins: list[str] = []
-    hidden: set[str] = set()
-    for action, sku in session.execute(stmt):
-        (hidden.add(sku) if action == "hide" else pins.append(sku))
-    return pins, hidden

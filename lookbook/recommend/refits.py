@@ -106,6 +106,16 @@ def refit_every(db: Database, models_dir: Path, seconds: float, *, evaluate: boo
             time.sleep(seconds)
 
 
+def _loads(models_dir: Path, card: dict[str, Any]) -> bool:
+    """Tell whether the saved model loads and passes its checks (a broken one is refitted)."""
+    try:
+        load_model(models_dir, card)
+    except Exception as exc:  # noqa: BLE001 - any broken artifact means: fit it again
+        log.warning("the saved model does not load (%s: %s); refitting", exc.__class__.__name__, exc)
+        return False
+    return True
+
+
 def _fit_keep_unsaved(db: Database, models_dir: Path) -> Refit:
     """Fit without evaluation (a server's refit); a models folder we cannot write is logged."""
     with db.session() as session:

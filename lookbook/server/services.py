@@ -15,6 +15,7 @@ from lookbook.config import Settings
 from lookbook.database import Database
 from lookbook.images.storage import LocalStorage, Storage
 from lookbook.recommend.answer_cache import AnswerCache
+from lookbook.recommend.behaviour import ClickThroughCache
 from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import ModelHolder
 from lookbook.recommend.item_table import ItemTable
@@ -28,6 +29,7 @@ HOLDER = "lookbook.model_holder"
 CACHE = "lookbook.answer_cache"
 ITEMS = "lookbook.item_table"
 STORAGE = "lookbook.storage"
+CLICK_THROUGH = "lookbook.click_through"
 
 
 def init_app(app: Flask, settings: Settings, database: Database) -> None:
@@ -37,6 +39,7 @@ def init_app(app: Flask, settings: Settings, database: Database) -> None:
     app.extensions[CACHE] = AnswerCache(shared=_shared_answers(settings))
     app.extensions[ITEMS] = ItemTable()
     app.extensions[STORAGE] = LocalStorage(settings.media_dir)
+    app.extensions[CLICK_THROUGH] = ClickThroughCache()
     add_ready_check(app, "model", lambda: model_answers(holder, database))
     load_markets()  # a broken market file stops startup here, not a request later
 
@@ -69,6 +72,11 @@ def storage() -> Storage:
     return current_app.extensions[STORAGE]
 
 
+def click_through() -> ClickThroughCache:
+    """Return the app's shopper click-through (read from the roll-ups, refreshed now and then)."""
+    return current_app.extensions[CLICK_THROUGH]
+
+
 def recommender() -> Recommender:
     """Return this request's recommender; a request asks for the model and revision once.
 
@@ -77,7 +85,8 @@ def recommender() -> Recommender:
     """
     if "recommender" not in g:
         session = appdb.session()
-        g.recommender = Recommender(session, model_holder().current(session), item_table())
+        g.recommender = Recommender(session, model_holder().current(session),
+                                    click_through().current(session), item_table())
     return g.recommender
 
 
