@@ -49,3 +49,20 @@ def test_an_unknown_or_wrong_kind_sku_is_404(db, client):
     assert client.get("/api/v1/outfits/GOLD/bags").status_code == 404  # a bag, not an outfit
     assert client.get("/api/v1/outfits/NOPE/bags").status_code == 404
     assert client.get("/api/v1/bags/GOWN-1/similar").status_code == 404
+
+
+def test_the_table_never_detaches_the_request_s_own_rows(db, app):
+    """A request that holds an item and then asks for recommendations can still change it."""
+    from lookbook.recommend.item_table import ItemTable
+
+    evening_catalog(db)
+    table = ItemTable()
+    with db.write() as session:
+        mine = session.query(Item).filter_by(sku="GOLD").one()
+        shared = table.items(session, "rev-1", ["GOLD", "SILVER"])
+        assert shared["GOLD"] is not mine and mine in session
+        mine.name = "Renamed in the same request"
+    with db.session() as session:
+        assert session.query(Item).filter_by(sku="GOLD").one().name == "Renamed in the same request"
+    with db.session() as session:
+        assert table.items(session, "rev-1", ["GOLD"])["GOLD"] is shared["GOLD"]  # held for rev-1

@@ -69,11 +69,16 @@ class ItemTable:
         missing = [s for s in wanted if ("item", s) not in held]
         if missing:
             self.loads += 1
-            rows = {i.sku: i for i in session.scalars(
-                select(Item).where(Item.sku.in_(missing))
-                .options(selectinload(Item.tags), selectinload(Item.colours), selectinload(Item.images)))}
-            for row in rows.values():
-                session.expunge(row)  # read-only from now on, shared by every request
+            # A session of our own on the request's connection (same transaction, same
+            # snapshot): the request's own objects are never detached from under it.
+            loader = Session(bind=session.connection(), expire_on_commit=False)
+            try:
+                rows = {i.sku: i for i in loader.scalars(
+                    select(Item).where(Item.sku.in_(missing)).options(
+                        selectinload(Item.tags), selectinload(Item.colours), selectinload(Item.images)))}
+                loader.expunge_all()  # read-only from now on, shared by every request
+            finally:
+                loader.close()
             out.update(rows)
             self._put_many(revision, {("item", s): rows.get(s) for s in missing})  # None: no such sku
         return out
