@@ -82,8 +82,8 @@ def installed(tmp_path_factory) -> dict:
     home = work / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOOKBOOK_")}
-    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", LOOKBOOK_SECRET_KEY="wheel-test-secret",
-               PYTHONDONTWRITEBYTECODE="1")
+    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", PYTHONDONTWRITEBYTECODE="1",
+               LOOKBOOK_SECRET_KEY="wheel-test-secret-" + "x" * 32)
     return {"wheel": wheel, "venv": venv, "python": python, "home": home, "env": env}
 
 

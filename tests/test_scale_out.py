@@ -94,7 +94,9 @@ def cluster(tmp_path_factory):
     assert refit(db, models, only_if_stale=False) is not None
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOOKBOOK_")}
     env.update(LOOKBOOK_DATABASE_URL=url, LOOKBOOK_REDIS_URL=REDIS_URL,
-               LOOKBOOK_REDIS_PREFIX=f"scale-{uuid.uuid4().hex[:8]}", LOOKBOOK_SECRET_KEY="scale-secret",
+               LOOKBOOK_REDIS_PREFIX=f"scale-{uuid.uuid4().hex[:8]}",
+               LOOKBOOK_SECRET_KEY="scale-out-test-secret-" + "x" * 32,  # production: a long key
+               LOOKBOOK_TRUSTED_HOSTS="shop.example",
                LOOKBOOK_MODELS_DIR=str(models), LOOKBOOK_MEDIA_DIR=str(work / "media"),
                LOOKBOOK_RATE_LIMIT="1000 per hour")
     servers, bases = [], []
