@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,6 +132,39 @@ def export_cmd(path: Path) -> None:
         click.echo(f"exported {count} item(s) to {path}")
 
 
+@main.command("backup")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_cmd(path: Path) -> None:
+    """Write a consistent copy of the database (SQLite file or pg_dump archive) to PATH."""
+    from lookbook.database.backup import BackupError, backup
+
+    settings = _settings()
+    with open_database(settings) as db:
+        try:
+            what = backup(db, path)
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up to {path} ({what})")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+def restore_cmd(path: Path, yes: bool) -> None:
+    """Replace the whole database with a backup made by `lookbook backup`."""
+    from lookbook.database.backup import BackupError, restore
+
+    settings = _settings()
+    if not yes:
+        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+    with open_database(settings) as db:
+        try:
+            restore(db, path)
+        except BackupError as exc:
+            raise click.ClickException(f"{exc}; the database was not changed") from None
+    click.echo(f"restored the database from {path}")
+
+
 @main.command("create-user")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["admin", "curator"]), default="curator", show_default=True)
@@ -181,9 +216,29 @@ def serve(host: str, port: int, workers: int) -> None:
     _serve(host, port, workers)
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail in one line, with the --port hint, when host:port cannot be listened on."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror:
+        raise click.ClickException(f"cannot listen on {host}: unknown host (see --host)") from None
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"port {port} on {host} is already in use; choose another with --port "
+                    f"(e.g. --port {port + 1 if port < 65535 else 8000})") from None
+            raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); "
+                                       "choose another with --host or --port") from None
+
+
 def _serve(host: str, port: int, workers: int) -> None:
     from lookbook.server.gunicorn import run
 
+    _check_port(host, port)
     try:
         run(host, port, workers)
     except ConfigError as exc:
@@ -199,17 +254,22 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from lookbook.demo.build import build_demo
 
     settings = _settings()
+    if not no_serve:
+        _check_port(host, port)  # before the build, not a minute later
     with open_database(settings) as db:
         summary = build_demo(db, settings, echo=click.echo, show_progress=sys.stderr.isatty())
     click.echo(json.dumps(summary["counts"]))
-    if no_serve:
-        return
     click.echo("")
-    click.echo(f"Lookbook demo is running at http://{host}:{port}/")
+    if no_serve:
+        click.echo(f"Demo ready. Serve it with: lookbook serve --port {port}")
+    else:
+        click.echo(f"Lookbook demo is running at http://{host}:{port}/")
     click.echo(f"  try: curl 'http://{host}:{port}/api/v1/items?kind=bag&size=micro'")
     click.echo(f"  sign in to curate at http://{host}:{port}/login as {summary['user']} "
                f"with password {summary['password']}")
     click.echo(f"  secret API key for writes: {summary['key']}")
+    if no_serve:
+        return
     click.echo("Press Ctrl+C to stop.")
     _serve(host, port, 1)
 

@@ -45,7 +45,21 @@ def _percent(env: Mapping[str, str], name: str) -> Decimal:
     return value
 
 
+def _known_locale(identifier: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(identifier.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
+
+
 REFIT_MODES = ("auto", "sync", "background", "never")
+MIN_SECRET_KEY = 32  # characters; a short key can be guessed offline from one signed cookie
+# Production answers only these Host names unless LOOKBOOK_TRUSTED_HOSTS lists the real
+# ones (behind a proxy: the public name), so a forged Host header gets a 400.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,8 @@ class Settings:
     recommend_refit: str = "auto"
     rate_limit: str = "600 per minute"
     bundle_discount_percent: Decimal = Decimal(0)
+    # The locale for prices and numbers when the browser names none we know (Babel id).
+    locale: str = "en"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -93,6 +109,7 @@ class Settings:
             recommend_refit=env.get("LOOKBOOK_RECOMMEND_REFIT", "auto").strip() or "auto",
             rate_limit=env.get("LOOKBOOK_RATE_LIMIT", "").strip() or "600 per minute",
             bundle_discount_percent=_percent(env, "LOOKBOOK_BUNDLE_DISCOUNT_PERCENT"),
+            locale=env.get("LOOKBOOK_LOCALE", "").strip() or "en",
         )
         return settings.with_defaults()
 
@@ -121,13 +138,27 @@ class Settings:
                                   "'600 per minute' (or 'off')") from None
         if self.recommend_refit not in REFIT_MODES:
             raise ConfigError(f"LOOKBOOK_RECOMMEND_REFIT must be one of {', '.join(REFIT_MODES)}")
+        if not _known_locale(self.locale):
+            raise ConfigError(f"LOOKBOOK_LOCALE: {self.locale!r} is not a locale like 'en' or 'de_DE'")
         if not self.database_url:
             return replace(self, database_url=f"sqlite:///{self.instance / 'lookbook.db'}")
         return self
 
+    def hosts(self) -> list[str] | None:
+        """Return the Host names to answer (None: any, in development)."""
+        if self.trusted_hosts:
+            return list(self.trusted_hosts)
+        return list(LOCAL_HOSTS) if self.production else None
+
     def resolve_secret_key(self) -> str:
         """Return the secret key; generate and keep one in the instance in development."""
         if self.secret_key:
+            if self.production and len(self.secret_key) < MIN_SECRET_KEY:
+                raise ConfigError(
+                    f"LOOKBOOK_SECRET_KEY is {len(self.secret_key)} characters long; production "
+                    f"needs at least {MIN_SECRET_KEY} (generate one with: "
+                    "python -c 'import secrets; print(secrets.token_hex(32))')"
+                )
             return self.secret_key
         if self.production:
             raise ConfigError(

@@ -62,7 +62,7 @@ def test_upload_stores_renditions_and_offers_the_palette(client, key, bag, db, m
     assert body["colours"] == [{"name": "navy", "hex": "#1f2a44"}]  # the curator's colours win
     assert body["palette"]["mode"] == "offer" and body["palette"]["applied"] is False
     assert body["palette"]["colours"][0]["name"] == "red"
-    assert len(body["images"]) == 1 and body["images"][0].startswith("/media/")
+    assert len(body["images"]) == 1 and body["images"][0].startswith("http://localhost/media/")  # absolute
     assert resp.headers["Location"].endswith("/api/v1/items/BAG-1")
     assert "Access-Control-Allow-Origin" not in resp.headers  # writes are never CORS-enabled
     stored = [p for p in media_dir.rglob("*") if p.is_file()]
@@ -148,7 +148,7 @@ def test_over_max_content_length_is_413_problem(db, tmp_path, key, bag):
     from lookbook import create_app
 
     app = create_app({"instance": tmp_path / "small", "database": db, "database_url": db.url,
-                      "secret_key": "test", "models_dir": tmp_path / "models", "TESTING": True,
+                      "secret_key": "test" * 10, "models_dir": tmp_path / "models", "TESTING": True,
                       "RATELIMIT_ENABLED": False, "max_upload_bytes": 50_000})
     client = app.test_client()
     media = app.config["LOOKBOOK"].media_dir

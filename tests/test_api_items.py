@@ -161,7 +161,7 @@ def test_readiness_fails_with_503_when_the_schema_is_behind(client, db):
 def test_a_dead_database_gives_a_503_problem_not_a_500(tmp_path):
     from lookbook import create_app
 
-    app = create_app({"instance": tmp_path, "secret_key": "x", "TESTING": True,
+    app = create_app({"instance": tmp_path, "secret_key": "x" * 40, "TESTING": True,
                       "database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     resp = app.test_client().get("/api/v1/items")
     assert resp.status_code == 503

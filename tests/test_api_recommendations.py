@@ -159,7 +159,7 @@ def test_bad_batches_are_422(client, catalog, body):
 
 def test_readiness_reports_the_model(client, catalog):
     resp = client.get("/health/ready")
-    assert resp.status_code == 200
+    assert resp.status_code == 200, resp.json
     assert resp.json["checks"]["model"]["ok"] is True
 
 

@@ -55,7 +55,7 @@ def test_trusted_hosts_refuse_other_host_headers(tmp_path, db):
     from lookbook import create_app
 
     app = create_app({"instance": tmp_path, "database": db, "database_url": db.url,
-                      "secret_key": "x", "TESTING": True,
+                      "secret_key": "x" * 40, "TESTING": True,
                       "trusted_hosts": ("shop.example",)})
     client = app.test_client()
     assert client.get("/health/live", headers={"Host": "shop.example"}).status_code == 200
@@ -68,7 +68,7 @@ def test_proxy_hops_use_the_forwarded_client_address(tmp_path, db):
     from lookbook import create_app
 
     app = create_app({"instance": tmp_path, "database": db, "database_url": db.url,
-                      "secret_key": "x", "TESTING": True, "proxy_hops": 1})
+                      "secret_key": "x" * 40, "TESTING": True, "proxy_hops": 1})
     app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
     resp = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
     assert resp.get_data(as_text=True) == "203.0.113.9"

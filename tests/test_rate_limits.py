@@ -12,7 +12,7 @@ def _app(tmp_path, db, **extra):
     from lookbook import create_app
 
     return create_app({"instance": tmp_path, "database": db, "database_url": db.url,
-                       "secret_key": "x", "TESTING": True, "rate_limit": "3 per minute", **extra})
+                       "secret_key": "x" * 40, "TESTING": True, "rate_limit": "3 per minute", **extra})
 
 
 def test_reads_over_the_limit_get_429_with_retry_after(tmp_path, db):

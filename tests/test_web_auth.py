@@ -82,11 +82,12 @@ def test_next_must_stay_on_this_site(csrf_app, staff, target):
 def test_logout_revokes_the_old_session_cookie(csrf_app, staff):
     client = csrf_app.test_client()
     _login(client, staff, PASSWORD)
-    stolen = client.get_cookie("session").value
+    name = "__Host-session" if client.get_cookie("__Host-session") else "session"  # production: prefixed
+    stolen = client.get_cookie(name).value
     token = _token(client, "/curate/")
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     thief = csrf_app.test_client()
-    thief.set_cookie("session", stolen)
+    thief.set_cookie(name, stolen)
     assert thief.get("/curate/").status_code == 302
 
 
@@ -101,7 +102,7 @@ def test_login_is_rate_limited(tmp_path, db, staff):
     from lookbook import create_app
 
     app = create_app({"instance": tmp_path / "i", "database": db, "database_url": db.url,
-                      "secret_key": "x", "TESTING": True, "WTF_CSRF_ENABLED": False})
+                      "secret_key": "x" * 40, "TESTING": True, "WTF_CSRF_ENABLED": False})
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
     codes = [client.post("/login", data={"email": staff, "password": "wrong"}).status_code

@@ -8,6 +8,7 @@ from typing import Any
 from flask import request
 
 from lookbook.api.problems import ApiProblem
+from lookbook.catalog.text import json_problems
 
 
 def _reject_constant(name: str) -> Any:
@@ -15,16 +16,26 @@ def _reject_constant(name: str) -> Any:
 
 
 def json_value() -> Any:
-    """Decode the request body as JSON or answer 415/400 (deep nesting and NaN included)."""
+    """Decode the request body as JSON or answer 415/400 (deep nesting and NaN included).
+
+    Every string in the document (keys too) must pass the text policy's character
+    rules (``lookbook.catalog.text``): a lone surrogate or a control character is a 422
+    naming where it is, before any view reads it.
+    """
     if not request.is_json:
         raise ApiProblem(415, "send the body as application/json", title="Unsupported media type")
     try:
-        return json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
+        value = json.loads(request.get_data(cache=True), parse_constant=_reject_constant)
     except RecursionError:
         raise ApiProblem(400, "the JSON body is nested too deeply", title="Invalid JSON") from None
     except ValueError as exc:
         raise ApiProblem(400, f"the body is not valid JSON: {str(exc)[:120]}",
                          title="Invalid JSON") from None
+    problems = json_problems(value)
+    if problems:
+        raise ApiProblem(422, "the body holds text that is not allowed", title="Invalid text",
+                         errors=problems)
+    return value
 
 
 def json_body() -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, Response, request, url_for
@@ -13,10 +14,17 @@ from lookbook.api.items import item_json
 from lookbook.api.problems import ApiProblem, field_error
 from lookbook.catalog.params import Params
 from lookbook.catalog.queries import get_item
-from lookbook.catalog.records import RowInvalid, normalise_sku, parse_item
+from lookbook.catalog.records import RowInvalid, parse_item, valid_sku
 from lookbook.catalog.store import upsert_records
 from lookbook.server import appdb
-from lookbook.transfer.importer import ImportFileError, import_rows, read_csv, read_json_value
+from lookbook.transfer.importer import (
+    CsvRows,
+    ImportFileError,
+    RawRow,
+    import_rows,
+    read_csv,
+    read_json_value,
+)
 
 bp = Blueprint("item_writes", __name__)
 
@@ -36,7 +44,10 @@ def _record(data: dict[str, Any]):
 def _saved(sku: str, status: int) -> ResponseReturnValue:
     """Answer with the stored item as it now reads, and where it lives."""
     with appdb.database().session() as session:
-        data = item_json(get_item(session, sku))
+        item = get_item(session, sku)
+        if item is None:  # deleted by another writer since this one committed
+            raise ApiProblem(404, "the item was deleted meanwhile", title="Not found", slug="unknown-sku")
+        data = item_json(item)
     return data, status, {"Location": url_for("api.items.show_item", sku=sku),
                           "Cache-Control": "no-store"}
 
@@ -54,13 +65,13 @@ def create_item() -> ResponseReturnValue:
     return _saved(record.sku, 201)
 
 
-@bp.put("/items/<sku>")
+@bp.put("/items/<sku:sku>")
 @secret_key_required
 def replace_item(sku: str) -> ResponseReturnValue:
     """Create or replace the item with this sku."""
     data = json_body()
     data.setdefault("sku", sku)
-    if not isinstance(data["sku"], str) or normalise_sku(data["sku"]) != normalise_sku(sku):
+    if valid_sku(data["sku"]) != sku:  # the path sku is already checked and normalised
         raise ApiProblem(422, "the body's sku differs from the URL", title="Invalid item",
                          errors=[field_error("sku", f"must be {sku!r} or left out")])
     record = _record(data)
@@ -73,7 +84,7 @@ def replace_item(sku: str) -> ResponseReturnValue:
     return _saved(record.sku, 201 if result.created else 200)
 
 
-@bp.delete("/items/<sku>")
+@bp.delete("/items/<sku:sku>")
 @secret_key_required
 def delete_item(sku: str) -> ResponseReturnValue:
     """Delete an item (and the looks and rules that use it)."""
@@ -92,9 +103,11 @@ def import_items() -> ResponseReturnValue:
     p = Params(request.args)
     dry_run = bool(p.flag("dry_run", False))
     p.finish()
+    rows: Sequence[RawRow] | CsvRows
+    books: list[RawRow] = []
     try:
         if request.mimetype in ("text/csv", "application/csv"):
-            rows, books = read_csv(request.get_data()), []
+            rows = read_csv(request.get_data())
         else:
             rows, books = read_json_value(json_value())
     except ImportFileError as exc:

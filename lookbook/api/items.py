@@ -19,8 +19,8 @@ MAX_PER_PAGE = 100
 
 
 def media_url(key: str) -> str:
-    """Return the public URL of a stored media file."""
-    return url_for("media.serve", key=key)
+    """Return the absolute public URL of a stored media file (behind proxies, their host)."""
+    return url_for("media.serve", key=key, _external=True)
 
 
 def item_json(item: Item) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def item_or_404(sku: str, kind: str | None = None) -> Item:
 @bp.get("/items")
 def list_items() -> dict[str, Any]:
     """List catalog items matching the filters, a page at a time."""
-    p = Params(request.args)
+    p = Params(request.args, strict=True)
     filters = parse_item_filters(p)
     page = p.integer("page", 1, 1, 100_000)
     per_page = p.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, clamp=True)
@@ -54,7 +54,7 @@ def list_items() -> dict[str, Any]:
             "total": total}
 
 
-@bp.get("/items/<sku>")
+@bp.get("/items/<sku:sku>")
 def show_item(sku: str) -> dict[str, Any]:
     """Return one item by sku."""
     return item_json(item_or_404(sku))

@@ -41,7 +41,8 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 
 SKU = {"name": "sku", "in": "path", "required": True,
-       "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+       "schema": {"type": "string", "minLength": 1, "maxLength": 64,
+                  "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}}
 PRICE = {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$", "examples": ["49.90"]}
 MATERIALS = (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)
 
@@ -83,7 +84,7 @@ ERRORS = {"400": _problem("Invalid parameters"), "429": _problem("Too many reque
           "503": _problem("Database unavailable")}
 WRITE_ERRORS = {**ERRORS, "401": _problem("Missing or invalid secret key"),
                 "415": _problem("Unsupported media type"), "422": _problem("Invalid body")}
-SECRET = [{"secretKey": []}]
+SECRET: list[dict[str, list[str]]] = [{"secretKey": []}]
 
 SCHEMAS: dict[str, Any] = {
     "Problem": {
@@ -117,7 +118,10 @@ SCHEMAS: dict[str, Any] = {
             "price": PRICE, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
             "brand": _nullable({"type": "string"}), "tier": _nullable({"type": "string"}),
             "in_stock": {"type": "boolean"}, "limited_edition": {"type": "boolean"},
-            "images": {"type": "array", "items": {"type": "string"}},
+            "url": _nullable({"type": "string", "format": "uri", "maxLength": 2048,
+                              "description": "The retailer's product page (http or https)."}),
+            "images": {"type": "array", "items": {"type": "string", "format": "uri"},
+                       "description": "Absolute URLs of the photos (largest WebP of each)."},
             "image_sizes": {"type": "array", "items": {"type": "array", "items": {"type": "object"}}},
             "width_cm": {"type": "number"}, "size": {"type": "string", "enum": list(vocab.SIZES)},
             "silhouette": {"type": "string"}, "detachable_strap": {"type": "boolean"},
@@ -131,6 +135,8 @@ SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"},
             "colours": {"type": "array", "items": {"type": "string"}},
             "price": {"type": "string"}, "currency": {"type": "string"},
+            "url": _nullable({"type": "string", "maxLength": 2048,
+                              "description": "The retailer's product page: http:// or https:// only."}),
         },
     },
     "ItemPage": {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
@@ -158,10 +164,13 @@ SCHEMAS: dict[str, Any] = {
                                       "when no single one is to blame"},
         "model": {"type": "object", "required": ["revision"],
                   "properties": {"revision": {"type": "string"}}}}},
-    "Lookbook": {"type": "object", "required": ["slug", "title", "description", "season"],
+    "Lookbook": {"type": "object", "required": ["slug", "title", "description", "season", "url"],
                  "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
                                 "description": {"type": "string"},
                                 "season": _nullable({"type": "string"}),
+                                "market": _nullable({"type": "string", "enum": list(vocab.MARKETS)}),
+                                "url": {"type": "string", "format": "uri",
+                                        "description": "The lookbook's shopper page (absolute)."},
                                 "looks": {"type": "array", "items": {"type": "object"}},
                                 "looks_count": {"type": "integer"}}},
     "ImportReport": {"type": "object", "required": ["rows", "written", "created", "updated"],

@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, current_app, request
+from werkzeug.datastructures import MultiDict
 
 from lookbook.api.body import json_body
 from lookbook.api.items import item_json, item_or_404
 from lookbook.api.problems import ApiProblem, field_error, param_problem
 from lookbook.catalog.params import ParamError
-from lookbook.catalog.records import RowInvalid, parse_item
+from lookbook.catalog.records import RowInvalid, parse_item, valid_sku
 from lookbook.recommend.bundles import BundleAnswer, make_bundles
 from lookbook.recommend.request import RecommendQuery
 from lookbook.recommend.service import Answer, Recommender
@@ -57,7 +58,7 @@ def _discount() -> Decimal:
 # -- the operations, shared by the single endpoints and the batch ---------------------------
 def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     outfit = item_or_404(sku, "outfit")
-    q = RecommendQuery(source, accent_default=True)
+    q = RecommendQuery(source, accent_default=True, strict=True)
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
     return _reply("outfit", item_json(outfit), _results(answer, "bag"), answer.relaxed, rec,
                   answer.removed_by)
@@ -65,21 +66,21 @@ def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str,
 
 def outfits_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     bag = item_or_404(sku, "bag")
-    q = RecommendQuery(source, accent_default=False)
+    q = RecommendQuery(source, accent_default=False, strict=True)
     answer = rec.outfits_for_bag(bag, q.limit, q.filters)
     return _reply("bag", item_json(bag), _results(answer, "outfit"), answer.relaxed, rec)
 
 
 def similar_to(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     bag = item_or_404(sku, "bag")
-    q = RecommendQuery(source, accent_default=False)
+    q = RecommendQuery(source, accent_default=False, strict=True)
     answer = rec.similar_bags(bag, q.filters, q.limit)
     return _reply("bag", item_json(bag), _results(answer, "bag"), answer.relaxed, rec, answer.removed_by)
 
 
 def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
     outfit = item_or_404(sku, "outfit")
-    q = RecommendQuery(source, accent_default=True)
+    q = RecommendQuery(source, accent_default=True, strict=True)
     answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
                           discount_percent=_discount())
     return _reply("outfit", item_json(outfit), _bundles_json(answer), answer.relaxed, rec, answer.removed_by)
@@ -96,7 +97,7 @@ def answer(kind: str, sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
     operation = OPERATIONS[kind]
     if not rec.served.fresh:  # a stale model is a stopgap: never remember its answers
         return operation(sku, source, rec)
-    pairs = source.items(multi=True) if hasattr(source, "getlist") else source.items()
+    pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
     key = (kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
     cache = services.answer_cache()
     return cache.get_or_compute(key, rec.served.revision, lambda: operation(sku, source, rec))
@@ -161,7 +162,7 @@ def adhoc_bags() -> dict[str, Any]:
     """Complete the look for an outfit described in the body, not in the catalog."""
     body = json_body()
     outfit = adhoc_outfit(body.get("outfit"))
-    q = RecommendQuery(body_params(body), accent_default=True)
+    q = RecommendQuery(body_params(body), accent_default=True, strict=True)
     rec = services.recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
     return _reply("outfit", adhoc_json(outfit), _results(answer, "bag"), answer.relaxed, rec,
@@ -195,20 +196,26 @@ def batch() -> dict[str, Any]:
         raise ApiProblem(422, f"'requests' must be a list of 1 to {MAX_BATCH} requests",
                          title="Invalid body", errors=[field_error("requests", "1 to 20 requests")])
     errors = []
+    asked: list[tuple[str, str]] = []
     for i, req in enumerate(requests_):
         if not isinstance(req, dict):
             errors.append(field_error(f"requests[{i}]", "must be an object"))
             continue
-        if req.get("type") not in OPERATIONS:
+        kind = req.get("type")
+        if not isinstance(kind, str) or kind not in OPERATIONS:  # {} is not hashable: test type first
             errors.append(field_error(f"requests[{i}].type", f"must be one of {', '.join(OPERATIONS)}"))
-        if not isinstance(req.get("sku"), str) or not req["sku"].strip():
-            errors.append(field_error(f"requests[{i}].sku", "is required"))
+        sku = valid_sku(req.get("sku"))
+        if sku is None:
+            errors.append(field_error(f"requests[{i}].sku", "is required: a sku (1-64 letters, digits, "
+                                                            "'.', '_' or '-')"))
+        if not errors:
+            asked.append((str(kind), str(sku)))
     if errors:
         raise ApiProblem(422, "invalid requests", title="Invalid body", errors=errors)
     results = []
-    for i, req in enumerate(requests_):
+    for i, (req, (kind, sku)) in enumerate(zip(requests_, asked, strict=True)):
         try:
-            results.append(answer(req["type"], req["sku"], body_params(req, f"requests[{i}].")))
+            results.append(answer(kind, sku, body_params(req, f"requests[{i}].")))
         except ApiProblem as exc:
             results.append(exc.body())
         except ParamError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from argon2 import PasswordHasher
@@ -16,6 +17,11 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
+# Checked against the typed password when no account has the email, so an unknown
+# email costs the same Argon2 work as a wrong password (no account enumeration by time).
+# Same parameters as ``_hasher``'s defaults; the password is one nobody types.
+_DUMMY_HASH = ("$argon2id$v=19$m=65536,t=3,p=4$UdynMTqas/eaiRp/QRLnng$"
+               "zRZ0Phk6IZBARzWeNAZI2c5J0xXJ+Fv34ZMGVFOrz64")
 
 
 def create_user(session: Session, email: str, password: str, role: str = "curator") -> User:
@@ -33,6 +39,16 @@ def create_user(session: Session, email: str, password: str, role: str = "curato
     session.add(user)
     session.flush()
     return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """Return the account for this email and password, or None; the same work either way."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _hasher.verify(_DUMMY_HASH, password)
+        return None
+    return user if check_password(user, password) else None
 
 
 def check_password(user: User, password: str) -> bool:

@@ -6,10 +6,13 @@ as problem+json and the pages as a readable 400 page (see ``lookbook.server.http
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from lookbook.catalog.records import valid_sku
+from lookbook.catalog.text import ascii_integer, problem_in
 from lookbook.styling import vocab
 
 if TYPE_CHECKING:
@@ -18,6 +21,8 @@ if TYPE_CHECKING:
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
+# The documented price pattern: ASCII digits, at most two decimals (no exponent, no "NaN").
+_PRICE = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?", re.ASCII)
 
 
 def field_error(name: str, message: str) -> dict[str, str]:
@@ -35,10 +40,16 @@ class ParamError(ValueError):
 
 
 class Params:
-    """Read typed values from a mapping of strings; raise one ParamError at the end."""
+    """Read typed values from a mapping of strings; raise one ParamError at the end.
 
-    def __init__(self, source: Mapping[str, Any]) -> None:
+    ``strict`` (the API) refuses a parameter that is present but empty (``?min_price=``),
+    as the OpenAPI document says; pages pass ``strict=False`` because an HTML form sends
+    its blank fields that way.
+    """
+
+    def __init__(self, source: Mapping[str, Any], *, strict: bool = False) -> None:
         self.source = source
+        self.strict = strict
         self.errors: list[dict[str, str]] = []
 
     def _raw(self, name: str) -> str | None:
@@ -47,16 +58,21 @@ class Params:
             return None
         if not isinstance(value, str):
             value = str(value)
+        problem = problem_in(value)
+        if problem:  # never parsed, never echoed
+            self.errors.append(field_error(name, problem))
+            return None
         value = value.strip()
+        if not value and self.strict:
+            self.errors.append(field_error(name, "must not be empty (leave the parameter out)"))
         return value or None
 
     def integer(self, name: str, default: int, lo: int, hi: int, *, clamp: bool = False) -> int:
         raw = self._raw(name)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
+        value = ascii_integer(raw)
+        if value is None:
             self.errors.append(field_error(name, f"must be a whole number from {lo} to {hi}"))
             return default
         if clamp and value > hi:
@@ -70,14 +86,10 @@ class Params:
         raw = self._raw(name)
         if raw is None:
             return None
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value < 0 or value > Decimal("1e10"):
+        if not _PRICE.fullmatch(raw):
             self.errors.append(field_error(name, "must be a non-negative number like 49.90"))
             return None
-        return value
+        return Decimal(raw)
 
     def flag(self, name: str, default: bool | None) -> bool | None:
         raw = self._raw(name)
@@ -114,11 +126,15 @@ class Params:
         raw = self._raw(name)
         if raw is None:
             return ()
-        values = tuple(dict.fromkeys(v.strip() for v in raw.split(",") if v.strip()))
-        if len(values) > limit:
+        parts = [v.strip() for v in raw.split(",") if v.strip()]
+        if len(parts) > limit:
             self.errors.append(field_error(name, f"at most {limit} skus"))
             return ()
-        return values
+        values = [valid_sku(v) for v in parts]
+        if any(v is None for v in values):
+            self.errors.append(field_error(name, "must be skus separated by commas"))
+            return ()
+        return tuple(dict.fromkeys(v for v in values if v is not None))
 
     def finish(self) -> None:
         """Raise a ParamError listing every parameter error found so far."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item, ItemColour, ItemTag
@@ -32,6 +32,14 @@ def _has_tag(facet: str, values: tuple[str, ...]):
     return exists().where(ItemTag.item_id == Item.id, ItemTag.facet == facet, ItemTag.value.in_(values))
 
 
+def _has_sustainability(values: tuple[str, ...]):
+    """Match sustainability tags; "certified" also matches a named one ("certified:GRS")."""
+    match = ItemTag.value.in_(values)
+    if "certified" in values:
+        match = or_(match, ItemTag.value.like("certified:%"))
+    return exists().where(ItemTag.item_id == Item.id, ItemTag.facet == "sustainability", match)
+
+
 def apply_filters(stmt: Select, f: ItemFilters) -> Select:
     """Add the filters' WHERE clauses to a select over Item."""
     if f.kind:
@@ -45,7 +53,7 @@ def apply_filters(stmt: Select, f: ItemFilters) -> Select:
     if f.season:
         stmt = stmt.where(_has_tag("seasons", f.season))
     if f.sustainability:
-        stmt = stmt.where(_has_tag("sustainability", f.sustainability))
+        stmt = stmt.where(_has_sustainability(f.sustainability))
     if f.colour:
         stmt = stmt.where(
             exists().where(ItemColour.item_id == Item.id, ItemColour.name.in_(f.colour))

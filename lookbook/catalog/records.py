@@ -10,35 +10,46 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
+from lookbook.catalog.models import Item, ItemTag
+from lookbook.catalog.text import IDENTIFIER, TextInvalid, check_text, column_limit, problem_in
 from lookbook.styling import vocab
 from lookbook.styling.colour_names import UnknownColour, read_colour
 
 FIELDS = (
     "sku", "kind", "name", "occasions", "colours", "material", "styles", "seasons",
     "sustainability", "price", "currency", "brand", "tier", "in_stock", "limited_edition",
-    "width_cm", "size", "silhouette", "detachable_strap", "image",
+    "width_cm", "size", "silhouette", "detachable_strap", "image", "url",
 )
 LIST_FIELDS = ("occasions", "colours", "styles", "seasons", "sustainability")
 BAG_ONLY = ("width_cm", "silhouette", "detachable_strap")
 # Accepted for readability (exports carry them) but derived, never trusted.
 DERIVED = ("size", "material_family")
 
-SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-PRICE_RE = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
-WIDTH_RE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", re.ASCII)
+# Path segments under /api/v1/items that are routes, not items (see lookbook.server.http).
+RESERVED_SKUS = frozenset({"import"})
+# ASCII digits only: ``\d`` would also take "١٢" (Arabic-Indic twelve).
+PRICE_RE = re.compile(r"^[0-9]{1,10}(\.[0-9]{1,2})?$", re.ASCII)
+WIDTH_RE = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$", re.ASCII)
 MAX_WIDTH_CM = Decimal(300)
 CENT = Decimal("0.01")
 MAX_COLOURS = 8
-MAX_TEXT = {"name": 200, "brand": 120, "material": 80, "image": 500}
+# Limits come from the columns the values are stored in, so they hold on every database.
+MAX_TEXT = {"sku": column_limit(Item.sku), "name": column_limit(Item.name),
+            "brand": column_limit(Item.brand), "material": column_limit(Item.material),
+            "image": 500}
+MAX_TAG = column_limit(ItemTag.value) or 60
+MAX_LIST_ENTRY = 200  # before matching a vocabulary (entries are stored as vocabulary words)
+MAX_URL = column_limit(Item.url) or 2048  # what browsers and the items.url column hold
+URL_SCHEMES = ("http", "https")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ class ItemRecord:
     # The retailer's own colour names, parallel to ``colours`` (None where the name is
     # the vocabulary's own); empty when every colour was given in vocabulary terms.
     colour_labels: list[str | None] = field(default_factory=list)
+    url: str | None = None  # the retailer's product page (http or https)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,8 +106,20 @@ class RowInvalid(Exception):
 
 
 def normalise_sku(value: str) -> str:
-    """NFKC-normalise and strip an identifier so look-alike forms collapse to one."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """NFKC-normalise and strip an identifier so look-alike forms collapse to one.
+
+    Raises :class:`lookbook.catalog.text.TextInvalid` for text no sku can hold.
+    """
+    return check_text(value, kind=IDENTIFIER)
+
+
+def valid_sku(value: Any) -> str | None:
+    """Return the sku ``value`` names (normalised), or None when no item can have it."""
+    try:
+        sku = check_text(value, kind=IDENTIFIER, limit=MAX_TEXT["sku"])
+    except TextInvalid:
+        return None
+    return sku if SKU_RE.match(sku) and sku not in RESERVED_SKUS else None
 
 
 def _blank(value: Any) -> bool:
@@ -119,18 +143,12 @@ class _Row:
             if required:
                 self.fail(name, "is required")
             return None
-        if not isinstance(value, str):
-            self.fail(name, "must be text")
+        try:
+            return check_text(value, kind=IDENTIFIER if name == "sku" else "one-line",
+                              limit=MAX_TEXT.get(name))
+        except TextInvalid as exc:
+            self.fail(name, exc.message)
             return None
-        value = unicodedata.normalize("NFC", value.strip())
-        if _CONTROL.search(value):
-            self.fail(name, "must not contain control or invisible formatting characters")
-            return None
-        limit = MAX_TEXT.get(name)
-        if limit and len(value) > limit:
-            self.fail(name, f"is {len(value)} characters long; at most {limit} allowed")
-            return None
-        return value
 
     def choice(self, name: str, allowed: tuple[str, ...], *, required: bool = False) -> str | None:
         value = self.text(name, required=required)
@@ -154,13 +172,15 @@ class _Row:
             self.fail(name, "must be a list (a JSON array, or ';'-separated text)")
             return []
         out: list[str] = []
-        for part in parts:
+        for entry in parts:
+            part: Any = entry
             if isinstance(part, Mapping) and name == "colours":
                 part = part.get("hex") or part.get("name")
-            if not isinstance(part, str):
-                self.fail(name, "every entry must be text")
+            try:
+                part = check_text(part, limit=MAX_LIST_ENTRY)
+            except TextInvalid as exc:
+                self.fail(name, f"an entry {exc.message}")
                 return []
-            part = unicodedata.normalize("NFC", part.strip())
             if part and part not in out:
                 out.append(part)
         return out
@@ -200,7 +220,17 @@ class _Row:
         if isinstance(value, float) and not math.isfinite(value):
             self.fail(name, hint)
             return None
-        text = str(value).strip() if isinstance(value, str | int) else repr(value)
+        if isinstance(value, str):
+            try:
+                text = check_text(value, limit=40)
+            except TextInvalid:
+                self.fail(name, hint)
+                return None
+        elif isinstance(value, int | float):
+            text = str(value)
+        else:
+            self.fail(name, f"must be a number or text; {hint}")
+            return None
         if not pattern.match(text):
             self.fail(name, f"{text[:40]!r} is not valid; {hint}")
             return None
@@ -238,6 +268,43 @@ def _colours(row: _Row) -> tuple[list[tuple[str, str]], list[str | None]]:
     return out, (labels if any(labels) else [])
 
 
+def _url(row: _Row) -> str | None:
+    """Read the shop link: an absolute http(s) URL with a host, no credentials, no spaces."""
+    value = row.raw.get("url")
+    if _blank(value):
+        return None
+    if not isinstance(value, str):
+        row.fail("url", "must be text (a link like https://shop.example/bags/lyra)")
+        return None
+    value = value.strip()
+    if len(value) > MAX_URL:
+        row.fail("url", f"is {len(value)} characters long; at most {MAX_URL} allowed")
+        return None
+    problem = problem_in(value)
+    if problem:
+        row.fail("url", problem)
+        return None
+    if any(ch.isspace() for ch in value):
+        row.fail("url", "must not contain spaces")
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        row.fail("url", f"{value[:60]!r} is not a valid link")
+        return None
+    if parts.scheme.lower() not in URL_SCHEMES:
+        row.fail("url", f"{value[:60]!r} must start with http:// or https://")
+        return None
+    if not parts.hostname:
+        row.fail("url", f"{value[:60]!r} has no host name")
+        return None
+    if parts.username is not None or parts.password is not None:
+        row.fail("url", "must not contain a user name or password")
+        return None
+    return value
+
+
 def _sustainability(row: _Row) -> list[str]:
     out = []
     for value in row.items("sustainability"):
@@ -250,7 +317,12 @@ def _sustainability(row: _Row) -> list[str]:
                 "(a certification may be named, e.g. certified:GRS)",
             )
             return []
-        out.append(f"certified:{value.partition(':')[2].strip().upper()}" if label else base)
+        tag = f"certified:{value.partition(':')[2].strip().upper()}" if label else base
+        if len(tag) > MAX_TAG:
+            row.fail("sustainability", f"a certification label may have at most "
+                                       f"{MAX_TAG - len('certified:')} characters")
+            return []
+        out.append(tag)
     return out
 
 
@@ -260,9 +332,12 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
     sku_raw = row.text("sku", required=True)
     sku = None
     if sku_raw is not None:
-        sku = normalise_sku(sku_raw)
+        sku = sku_raw
         if not SKU_RE.match(sku):
             row.fail("sku", "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            sku = None
+        elif sku in RESERVED_SKUS:
+            row.fail("sku", f"{sku!r} is reserved (it names an API route); choose another sku")
             sku = None
     kind = row.choice("kind", vocab.KINDS, required=True)
     name = row.text("name", required=True)
@@ -294,6 +369,7 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
     in_stock = row.flag("in_stock", True)
     limited = row.flag("limited_edition", False)
     image = row.text("image")
+    url = _url(row)
 
     width = size = silhouette = None
     strap = False
@@ -329,6 +405,6 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
         occasions=occasions, styles=styles, seasons=seasons, sustainability=sustainability,
         material=material, material_family=family, brand=brand, tier=tier, in_stock=in_stock,
         limited_edition=limited, width_cm=width, size=size, silhouette=silhouette,
-        detachable_strap=strap, image=image, colour_labels=colour_labels,
+        detachable_strap=strap, image=image, url=url, colour_labels=colour_labels,
     )
     return record, row.warnings

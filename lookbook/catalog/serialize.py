@@ -9,7 +9,10 @@ from lookbook.catalog.models import Item
 
 
 def item_to_json(item: Item, media_url: Callable[[str], str]) -> dict[str, Any]:
-    """Return an item as API JSON; ``media_url`` turns a storage key into a URL."""
+    """Return an item as API JSON; ``media_url`` turns a storage key into an absolute URL.
+
+    ``url`` is the retailer's product page (absolute by validation), or null.
+    """
     data: dict[str, Any] = {
         "sku": item.sku,
         "kind": item.kind,
@@ -28,6 +31,7 @@ def item_to_json(item: Item, media_url: Callable[[str], str]) -> dict[str, Any]:
         "tier": item.tier,
         "in_stock": item.in_stock,
         "limited_edition": item.limited_edition,
+        "url": item.url,
         "images": [],
         "image_sizes": [],
     }

@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, TypeDecorator, delete, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item, ItemColour, ItemTag
@@ -25,6 +26,7 @@ from lookbook.styling.vocab import COLOURS
 SCALAR_COLUMNS = (
     "sku", "kind", "name", "material", "material_family", "price", "currency", "brand",
     "tier", "in_stock", "limited_edition", "width_cm", "size", "silhouette", "detachable_strap",
+    "url",
 )
 TAG_FACETS = ("occasions", "styles", "seasons", "sustainability")
 BATCH = 2000
@@ -96,8 +98,8 @@ def fetch_records(
             labels[item_id].append(label)
     out: dict[str, tuple[int, ItemRecord]] = {}
     for r in rows:
-        scalars = {c: getattr(r, c) for c in SCALAR_COLUMNS}
-        facets = {f: list(tags[r.id].get(f, [])) for f in TAG_FACETS}
+        scalars: dict[str, Any] = {c: getattr(r, c) for c in SCALAR_COLUMNS}
+        facets: dict[str, Any] = {f: list(tags[r.id].get(f, [])) for f in TAG_FACETS}
         own = labels[r.id] if any(labels[r.id]) else []
         out[r.sku] = (r.id, ItemRecord(**scalars, **facets, colours=colours[r.id], colour_labels=own))
     return out
@@ -119,13 +121,28 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         c.type.process_bind_param if isinstance(c.type, TypeDecorator) else None for c in columns
     ]
     names = ", ".join(f'"{c.name}"' for c in columns)
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([
-                fn(row[c.name], connection.dialect) if fn else row[c.name]
-                for c, fn in zip(columns, convert, strict=True)
-            ])
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    driver = connection.connection.driver_connection
+    dbapi = connection.dialect.dbapi
+    assert driver is not None and dbapi is not None  # a live PostgreSQL connection
+    cursor = driver.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([
+                    fn(row[c.name], connection.dialect) if fn else row[c.name]
+                    for c, fn in zip(columns, convert, strict=True)
+                ])
+    except dbapi.Error as exc:
+        # The driver's own error (COPY bypasses SQLAlchemy): wrap it like any statement's,
+        # so a value the column refuses is a DataError (422), not an unexplained 500.
+        raise DBAPIError.instance(statement, None, exc, dbapi.Error,
+                                  dialect=connection.dialect) from exc
+
+
+def _table(model: type[Any]) -> Table:
+    """Return a mapped class's Core table."""
+    return cast(Table, model.__table__)
 
 
 def _scalar_row(record: ItemRecord) -> dict[str, Any]:
@@ -168,7 +185,7 @@ def upsert_records(session: Session, records: Sequence[ItemRecord]) -> UpsertRes
             result.created.append(record.sku)
 
     now = utcnow()
-    items = Item.__table__
+    items = _table(Item)
     for part in chunked(new):
         # Core executemany, then one SELECT for the new ids: much faster than
         # INSERT .. RETURNING with parameter order kept, on both databases.
@@ -177,20 +194,20 @@ def upsert_records(session: Session, records: Sequence[ItemRecord]) -> UpsertRes
         ])
         skus = [r.sku for r in part]
         result.ids.update(session.execute(select(Item.sku, Item.id).where(Item.sku.in_(skus))).all())
-    for part in chunked(changed):
+    for pairs in chunked(changed):
         session.execute(
             update(Item),
-            [{"id": item_id, **_scalar_row(r), "updated_at": now} for item_id, r in part],
+            [{"id": item_id, **_scalar_row(r), "updated_at": now} for item_id, r in pairs],
         )
-        ids = [item_id for item_id, _ in part]
+        ids = [item_id for item_id, _ in pairs]
         session.execute(delete(ItemTag).where(ItemTag.item_id.in_(ids)))
         session.execute(delete(ItemColour).where(ItemColour.item_id.in_(ids)))
 
     written = [(result.ids[r.sku], r) for r in new] + changed
     tag_rows = [row for item_id, r in written for row in _tag_rows(item_id, r)]
     colour_rows = [row for item_id, r in written for row in _colour_rows(item_id, r)]
-    bulk_insert(session, ItemTag.__table__, tag_rows)
-    bulk_insert(session, ItemColour.__table__, colour_rows)
+    bulk_insert(session, _table(ItemTag), tag_rows)
+    bulk_insert(session, _table(ItemColour), colour_rows)
     if result.changed:
         bump_revision(session)
     if result.created and session.connection().dialect.name == "postgresql":
@@ -230,6 +247,7 @@ def record_to_fields(record: ItemRecord) -> dict[str, Any]:
             silhouette=record.silhouette,
             detachable_strap=record.detachable_strap,
         )
+    out["url"] = record.url
     return out
 
 

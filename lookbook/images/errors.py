@@ -50,3 +50,23 @@ class ImageLimitReached(ImageRejected):
 
     status = 409
     slug = "image-limit-reached"
+
+
+class StorageUnavailable(RuntimeError):
+    """Media storage cannot take a write now (read-only); nothing was half-written.
+
+    Not a :class:`ImageRejected`: the picture is fine, the server is not, so an import
+    stops as a whole instead of reporting a row.
+    """
+
+    status = 503
+    slug = "media-storage-unavailable"
+    title = "Service unavailable"
+
+
+class StorageFull(StorageUnavailable):
+    """The media disk (or quota) is full."""
+
+    status = 507
+    slug = "media-storage-full"
+    title = "Insufficient storage"

@@ -74,19 +74,19 @@ def _cluster(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _merge_close(centres: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Merge the closest pair of clusters while it is closer than MERGE_DELTA_E."""
-    centres, counts = list(centres), list(counts)
-    while len(centres) > 1:
-        arr = np.array(centres)
+    points, weights = list(centres), list(counts)
+    while len(points) > 1:
+        arr = np.array(points)
         dist = deltaE_ciede2000(arr[:, None, :], arr[None, :, :])
         np.fill_diagonal(dist, np.inf)
         i, j = np.unravel_index(np.argmin(dist), dist.shape)
         if dist[i, j] >= MERGE_DELTA_E:
             break
-        total = counts[i] + counts[j]
-        centres[i] = (centres[i] * counts[i] + centres[j] * counts[j]) / total
-        counts[i] = total
-        del centres[j], counts[j]
-    return np.array(centres), np.array(counts)
+        total = weights[i] + weights[j]
+        points[i] = (points[i] * weights[i] + points[j] * weights[j]) / total
+        weights[i] = total
+        del points[j], weights[j]
+    return np.array(points), np.array(weights)
 
 
 def read_palette(im: Image.Image, seed: int = 0) -> list[PaletteColour]:

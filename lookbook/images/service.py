@@ -91,10 +91,18 @@ class ImageService:
     def store_files(self, processed: ProcessedImage) -> list[dict[str, Any]]:
         """Write every rendition under its generated key; return the variants JSON."""
         variants = []
-        for r in processed.renditions:
-            key = make_key(processed.digest, r.width, r.format)
-            self.storage.put(key, r.data)
-            variants.append({"key": key, "width": r.width, "height": r.height, "format": r.format})
+        written: list[str] = []
+        try:
+            for r in processed.renditions:
+                key = make_key(processed.digest, r.width, r.format)
+                if not self.storage.exists(key):
+                    written.append(key)
+                self.storage.put(key, r.data)
+                variants.append({"key": key, "width": r.width, "height": r.height, "format": r.format})
+        except BaseException:
+            for key in written:  # all renditions or none: never half a picture on disk
+                self.storage.delete(key)
+            raise
         return variants
 
     def _store(self, item: Item, processed: ProcessedImage) -> ItemImage:

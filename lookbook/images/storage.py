@@ -7,11 +7,15 @@ backend only needs the same four methods.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import tempfile
 from pathlib import Path
 from typing import Protocol
+
+from lookbook.images.errors import StorageFull, StorageUnavailable
 
 KEY_RE = re.compile(r"^[0-9a-f]{64}-\d{2,5}\.(webp|jpg)$")
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}
@@ -35,6 +39,7 @@ class Storage(Protocol):
     """What the image pipeline and the media route need from a store."""
 
     def put(self, key: str, data: bytes) -> None: ...
+    def delete(self, key: str) -> None: ...
     def get(self, key: str) -> bytes | None: ...
     def exists(self, key: str) -> bool: ...
     def path(self, key: str) -> Path | None: ...
@@ -52,18 +57,29 @@ class LocalStorage:
         return self.root / key[:2] / key
 
     def put(self, key: str, data: bytes) -> None:
+        """Write a file whole or not at all; a full or read-only disk raises StorageUnavailable."""
         target = self._file(key)
         if target.exists():
             return  # content-addressed: same key, same bytes
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        except OSError as exc:
+            raise _storage_error(exc) from exc
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, target)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise _storage_error(exc) from exc
             raise
+
+    def delete(self, key: str) -> None:
+        """Remove a file if it is there (undoing a write whose transaction failed)."""
+        with contextlib.suppress(KeyError, OSError):
+            self._file(key).unlink(missing_ok=True)
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -83,3 +99,17 @@ class LocalStorage:
         except KeyError:
             return None
         return target if target.is_file() else None
+
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _storage_error(exc: OSError) -> Exception:
+    """Name a write failure the caller can answer (507 full, 503 read-only); others stay."""
+    if exc.errno in _FULL:
+        return StorageFull("the media disk is full; free space and try again (nothing was stored)")
+    if exc.errno in _READ_ONLY:
+        return StorageUnavailable("media storage is read-only right now; try again later "
+                                  "(nothing was stored)")
+    return exc

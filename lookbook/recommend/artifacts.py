@@ -38,6 +38,13 @@ from lookbook.recommend.data import Catalog, load_catalog
 from lookbook.recommend.estimator import BagRecommender
 from lookbook.recommend.features import COLUMNS, FeatureSpace, fitted_transformer
 from lookbook.recommend.filters import BagTable
+from lookbook.recommend.integrity import (
+    ArtifactError,
+    check_consistency,
+    check_parameters,
+    manifest,
+    verify_files,
+)
 from lookbook.recommend.pairs import CROWDED
 from lookbook.recommend.pairs import feature_names as pair_feature_names
 
@@ -48,10 +55,6 @@ MODEL_ARRAYS = ("bag_matrix_", "outfit_matrix_", "outfit_profiles_", "outfit_uni
                 "outfit_bounds_", "similar_norms_", "look_outfits_", "look_bags_", "weights_",
                 "prior_weights_")
 KEEP_OLD = 2
-
-
-class ArtifactError(RuntimeError):
-    """The models folder holds no usable model for this code."""
 
 
 def library_versions() -> dict[str, str]:
@@ -110,6 +113,7 @@ def save_model(model: BagRecommender, models_dir: Path, *, evaluation: dict | No
         "evaluation": evaluation,
         "coverage": coverage,
         "fit_seconds": round(fit_seconds, 3) if fit_seconds is not None else None,
+        "files": manifest(target),  # checksums, shapes and dtypes, verified on every load
     }
     _write_json(models_dir / CARD, card)
     _prune(models_dir, keep=folder)
@@ -118,9 +122,9 @@ def save_model(model: BagRecommender, models_dir: Path, *, evaluation: dict | No
 
 def weight_table(model: BagRecommender) -> dict[str, Any]:
     """Return the learned pair-feature weights beside the rules' prior, largest change first."""
-    rows = [{"feature": name, "prior": round(float(p), 4), "learned": round(float(w), 4)}
-            for name, p, w in zip(model.pairs_.names, model.prior_weights_, model.weights_, strict=True)]
-    rows.sort(key=lambda r: (-abs(r["learned"] - r["prior"]), r["feature"]))
+    triples = sorted(zip(model.pairs_.names, model.prior_weights_.tolist(), model.weights_.tolist(),
+                         strict=True), key=lambda t: (-abs(t[2] - t[1]), t[0]))
+    rows = [{"feature": name, "prior": round(p, 4), "learned": round(w, 4)} for name, p, w in triples]
     return {"looks": int(len(model.look_bags_)), "prior_strength_looks": model.prior_strength,
             "note": "score = sum of weight x pair feature; weights start at the brief's rules "
                     "(prior) and are learned from curated looks",
@@ -152,13 +156,13 @@ def load_model(models_dir: Path, card: dict[str, Any] | None = None) -> tuple[Ba
     folder = models_dir / str(card.get("arrays", ""))
     if folder.parent != models_dir or not folder.is_dir():
         raise ArtifactError(f"model arrays {card.get('arrays')!r} are missing")
+    verify_files(folder, card.get("files"))
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     transformer = fitted_transformer()
     if [*FeatureSpace.from_transformer(transformer).names, CROWDED] != meta["feature_names"] \
             or list(pair_feature_names()) != meta.get("pair_features"):
         raise ArtifactError("the artifact's features differ from this version's; refit")
-    params = {k: v for k, v in card.get("parameters", {}).items()
-              if k in BagRecommender().get_params()}
+    params = check_parameters(card.get("parameters", {}), BagRecommender().get_params())
     model = BagRecommender(**params)
     model.transformer_ = transformer
     model.feature_names_ = list(meta["feature_names"])
@@ -175,6 +179,7 @@ def load_model(models_dir: Path, card: dict[str, Any] | None = None) -> tuple[Ba
                            **{n: arr(f"bags_{n}.npy") for n in BagTable.ARRAYS})
     model._finish()
     model._fit_curated()
+    check_consistency(model)
     return model, card
 
 

@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from lookbook.catalog.revision import current_revision
 from lookbook.database import Database
-from lookbook.recommend.artifacts import ArtifactError, load_model, read_card, save_model
+from lookbook.recommend.artifacts import load_model, read_card, save_model
 from lookbook.recommend.data import load_catalog
 from lookbook.recommend.estimator import BagRecommender
 
@@ -81,6 +81,7 @@ class ModelHolder:
             return self._refit_now(revision)
         if mode == "background":
             self._refit_later()
+        assert served is not None  # mode is "sync" whenever nothing is served yet
         return Served(served.model, served.card, fresh=False)
 
     def ready(self) -> tuple[bool, str]:
@@ -108,8 +109,9 @@ class ModelHolder:
                 return self._served
             try:
                 model, card = load_model(self.models_dir, card)
-            except (ArtifactError, OSError, ValueError, KeyError) as exc:
-                log.warning("cannot load the model in %s: %s", self.models_dir, exc)
+            except Exception as exc:  # noqa: BLE001 - any broken artifact means refit, never a 500
+                log.warning("cannot load the model in %s (%s: %s); refitting",
+                            self.models_dir, exc.__class__.__name__, exc)
                 return None
             self._served = Served(model, card, fresh=True)
             return self._served
@@ -121,7 +123,7 @@ class ModelHolder:
                 return self._served
             try:
                 model, card = load_model(self.models_dir)
-            except (ArtifactError, OSError, ValueError, KeyError):
+            except Exception:  # noqa: BLE001 - a broken artifact is as good as none
                 return None
             self._served = Served(model, card, fresh=False)
             return self._served

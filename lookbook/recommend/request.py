@@ -16,8 +16,8 @@ DEFAULT_LIMIT, MAX_LIMIT = 5, 50
 class RecommendQuery:
     """The parameters every recommendation call shares (API query strings, bodies and pages)."""
 
-    def __init__(self, source: Mapping[str, Any], *, accent_default: bool) -> None:
-        p = Params(source)
+    def __init__(self, source: Mapping[str, Any], *, accent_default: bool, strict: bool = False) -> None:
+        p = Params(source, strict=strict)
         self.limit = p.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, clamp=True)
         size = p.choices("size", vocab.SIZES, allow_any=True)
         if size is None:

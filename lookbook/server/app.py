@@ -33,9 +33,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.production,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.production,
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         LOOKBOOK=settings,
-        TRUSTED_HOSTS=list(settings.trusted_hosts) or None,
+        TRUSTED_HOSTS=settings.hosts(),
         TESTING=bool(settings.extra.get("TESTING", False)),
         RATELIMIT_ENABLED=settings.extra.get("RATELIMIT_ENABLED", True),
     )
@@ -46,6 +47,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # Trust exactly this many proxies for the client address, scheme and host.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,  # type: ignore[method-assign]
                                 x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
+    if settings.production and not settings.trusted_hosts:
+        import logging
+
+        logging.getLogger("lookbook").warning(
+            "LOOKBOOK_TRUSTED_HOSTS is not set: answering only %s; list your site's host names",
+            ", ".join(settings.hosts() or ()))
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented field order
 
     from lookbook.database import Database
@@ -59,6 +66,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lookbook.web.limits import init_app as init_limits
 
     init_limits(app, settings)
+
+    from lookbook.web.locale import init_app as init_locale
+
+    init_locale(app)
 
     from lookbook.api import init_app as init_api
     from lookbook.server.health import bp as health_bp

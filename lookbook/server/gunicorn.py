@@ -2,10 +2,41 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
 from lookbook.server.app import create_app
+
+# gunicorn reads the request line itself; longer lines never reach the app.  The app
+# answers 414 from lookbook.server.inbound.MAX_URL (8000) on, with a problem document.
+LIMIT_REQUEST_LINE = 8190
+_DETAILS = {400: "the request could not be read", 414: "the address is too long",
+            431: "the request headers are too large", 403: "the request was refused",
+            417: "the expectation cannot be met", 501: "the transfer coding is not supported"}
+
+
+def problem_error(sock: Any, status_int: int, reason: str, _mesg: str) -> None:
+    """Answer a request gunicorn refused before the app saw it with a problem document.
+
+    Replaces ``gunicorn.util.write_error`` (an HTML page that repeats the request line).
+    """
+    from gunicorn import util
+
+    body = json.dumps({"type": f"https://lookbook.example/problems/{reason.lower().replace(' ', '-')}",
+                       "title": reason, "status": status_int,
+                       "detail": _DETAILS.get(status_int, "the request was refused")}).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
+            "Content-Type: application/problem+json\r\nCache-Control: no-store\r\n"
+            f"X-Content-Type-Options: nosniff\r\nContent-Length: {len(body)}\r\n\r\n").encode("latin-1")
+    util.write_nonblock(sock, head + body)
+
+
+def install_problem_errors() -> None:
+    """Make gunicorn's own refusals (414, 431, 400) problem+json like the app's."""
+    from gunicorn import util
+
+    util.write_error = problem_error
 
 
 def run(host: str, port: int, workers: int) -> None:
@@ -28,6 +59,7 @@ def run(host: str, port: int, workers: int) -> None:
                 "timeout": 30,
                 "accesslog": "-",
                 "loglevel": "info",
+                "limit_request_line": LIMIT_REQUEST_LINE,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -35,4 +67,5 @@ def run(host: str, port: int, workers: int) -> None:
         def load(self) -> Any:
             return create_app() if workers > 1 else app
 
+    install_problem_errors()
     _Server().run()

@@ -8,11 +8,20 @@ import re
 import uuid
 
 from flask import Flask, Response, current_app, g, render_template, request
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from lookbook.api.problems import ApiProblem, param_problem, problem_response
 from lookbook.catalog.params import ParamError
+from lookbook.images.errors import StorageUnavailable
 from lookbook.recommend.holder import ModelUnavailable
 
 log = logging.getLogger("lookbook")
@@ -22,6 +31,9 @@ CSP = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 API_PREFIXES = ("/api/", "/oembed", "/health")
+# Pages that show or change private data: never stored by a browser or a shared cache.
+PRIVATE_PREFIXES = ("/curate", "/login", "/logout")
+RETRY_STATUSES = (429, 503)
 
 
 def wants_problem() -> bool:
@@ -30,15 +42,21 @@ def wants_problem() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Install request ids, headers, conditional GETs and error handlers."""
+    """Install request ids, the text policy, headers, conditional GETs and error handlers."""
+    from lookbook.server import cookies, inbound
+
     app.before_request(_assign_request_id)
+    inbound.init_app(app)
+    cookies.init_app(app)
     app.after_request(_finish_response)
     app.register_error_handler(ApiProblem, lambda exc: exc.response())
     app.register_error_handler(ParamError, _invalid_params)
     app.register_error_handler(ModelUnavailable, _model_unavailable)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(OperationalError, _database_unavailable)
-    app.register_error_handler(DBAPIError, _database_unavailable)
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(DisconnectionError, _database_unavailable)
+    app.register_error_handler(PoolTimeout, _database_unavailable)
+    app.register_error_handler(StorageUnavailable, _storage_unavailable)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -54,6 +72,10 @@ def _finish_response(resp: Response) -> Response:
     resp.headers.setdefault("Content-Security-Policy", CSP)
     if request.is_secure:
         resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if resp.status_code not in RETRY_STATUSES:  # the rate limiter adds it to every answer
+        resp.headers.pop("Retry-After", None)
+    if request.path.startswith("/health/") or _private():
+        resp.headers["Cache-Control"] = "no-store"
     if "Access-Control-Allow-Origin" in resp.headers and _is_write():
         for header in [h for h in resp.headers.keys() if h.lower().startswith("access-control-")]:
             del resp.headers[header]
@@ -67,6 +89,14 @@ def _finish_response(resp: Response) -> Response:
         resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32], weak=True)
         resp.make_conditional(request)
     return resp
+
+
+def _private() -> bool:
+    """Tell whether this response may hold private data (staff pages, a signed-in user)."""
+    if request.path.startswith(PRIVATE_PREFIXES):
+        return True
+    user = g.get("_login_user")  # only when this request looked at who is signed in
+    return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
 def _is_write() -> bool:
@@ -90,8 +120,11 @@ def _http_error(exc: HTTPException) -> Response:
     valid = getattr(exc, "valid_methods", None)
     if status == 405 and valid:
         headers["Allow"] = ", ".join(valid)
-    if status == 429 and getattr(exc, "retry_after", None):
-        headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+    retry_after = getattr(exc, "retry_after", None)  # Flask-Limiter's RateLimitExceeded
+    if status == 429 and retry_after:
+        headers["Retry-After"] = str(retry_after)
+    if status == 503:
+        headers["Retry-After"] = "60"
     if wants_problem():
         detail = exc.description or exc.name
         return problem_response(status, detail, title=exc.name, headers=headers)
@@ -118,6 +151,42 @@ def _model_unavailable(exc: ModelUnavailable) -> Response:
         return problem_response(503, detail, title="Service unavailable",
                                 headers={"Retry-After": "30"})
     return _page(503, "Service unavailable", detail, {"Retry-After": "30"})
+
+
+def _database_error(exc: DBAPIError) -> Response:
+    """Answer a database error by its cause: the caller's data, a conflict, or an outage."""
+    if isinstance(exc, DataError):
+        return _database_refused_value(exc)
+    if isinstance(exc, IntegrityError):
+        log.warning("integrity error: %s", exc.orig.__class__.__name__)
+        detail = ("the change conflicts with what is stored (e.g. a sku or slug that exists, "
+                  "or an item another change removed); reload and try again")
+        if wants_problem():
+            return problem_response(409, detail, title="Conflict")
+        return _page(409, "Conflict", detail)
+    if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+        return _database_unavailable(exc)
+    return _unexpected(exc)
+
+
+def _database_refused_value(exc: DataError) -> Response:
+    """A value the database cannot store (too long, NUL on PostgreSQL): the caller's 422."""
+    column = getattr(getattr(exc.orig, "diag", None), "column_name", None)
+    log.warning("database refused a value (%s, column %s)", exc.orig.__class__.__name__, column)
+    detail = "a value does not fit what the catalog can store (too long, or holding a NUL byte)"
+    errors = [{"field": column, "message": "does not fit the stored column"}] if column else []
+    if wants_problem():
+        return problem_response(422, detail, title="Invalid value", errors=errors)
+    return _page(422, "Please check what you entered", detail)
+
+
+def _storage_unavailable(exc: StorageUnavailable) -> Response:
+    log.error("media storage refused a write: %s", exc)
+    headers = {"Retry-After": "60"} if exc.status in RETRY_STATUSES else {}
+    if wants_problem():
+        return problem_response(exc.status, str(exc), title=exc.title, slug=exc.slug,
+                                headers=headers)
+    return _page(exc.status, exc.title, str(exc), headers)
 
 
 def _database_unavailable(exc: Exception) -> Response:

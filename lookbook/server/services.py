@@ -8,11 +8,14 @@ media storage, and no page module imports an API module.
 from __future__ import annotations
 
 from flask import Flask, current_app, g
+from sqlalchemy import select
 
+from lookbook.catalog.models import Item
 from lookbook.config import Settings
 from lookbook.database import Database
 from lookbook.images.storage import LocalStorage, Storage
 from lookbook.recommend.answer_cache import AnswerCache
+from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import ModelHolder
 from lookbook.recommend.service import Recommender
 from lookbook.server import appdb
@@ -30,7 +33,7 @@ def init_app(app: Flask, settings: Settings, database: Database) -> None:
     app.extensions[HOLDER] = holder
     app.extensions[CACHE] = AnswerCache()
     app.extensions[STORAGE] = LocalStorage(settings.media_dir)
-    add_ready_check(app, "model", holder.ready)
+    add_ready_check(app, "model", lambda: model_answers(holder, database))
     load_markets()  # a broken market file stops startup here, not a request later
 
 
@@ -59,3 +62,15 @@ def recommender() -> Recommender:
         session = appdb.session()
         g.recommender = Recommender(session, model_holder().current(session))
     return g.recommender
+
+
+def model_answers(holder: ModelHolder, database: Database) -> tuple[bool, str]:
+    """Readiness: a model is served *and* answers one tiny recommendation on the live rows."""
+    ok, detail = holder.ready()
+    with database.session() as session:
+        outfit = session.scalar(select(Item).where(Item.kind == "outfit").order_by(Item.id).limit(1))
+        if outfit is None:
+            return ok, detail + "; no outfit to ask about yet"
+        rec = Recommender(session, holder.current(session))
+        answer = rec.bags_for_outfit(outfit, Filters(in_stock=None, size=()), 1, outfit_id=outfit.id)
+    return ok, f"{detail}; answered ({len(answer.results)} bag for {outfit.sku})"

@@ -80,7 +80,9 @@ def colour(name: str, hex_value: str) -> Colour:
     """Return a colour with its perceptual coordinates (cached: palettes repeat)."""
     lab = hex_to_lab([hex_value])[0]
     lch = lab_to_lch(lab)
-    return Colour(name, hex_value, tuple(map(float, lab)), tuple(map(float, lch)))
+    l_, a_, b_ = (float(v) for v in lab)
+    light, chroma, hue = (float(v) for v in lch)
+    return Colour(name, hex_value, (l_, a_, b_), (light, chroma, hue))
 
 
 def palette(colours: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> list[Colour]:

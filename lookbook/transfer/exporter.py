@@ -1,8 +1,11 @@
 """Export the catalog (and lookbooks) as CSV or JSON that imports back unchanged.
 
 CSV cells that a spreadsheet would run as a formula (starting with ``= + - @``, a
-tab, a carriage return or NUL) are prefixed with ``'``; the importer strips that
-prefix again, so the round trip is exact while a spreadsheet shows plain text.
+tab, a carriage return or NUL) are prefixed with ``'``, and so is a cell that already
+starts with ``'`` before one of those (or another ``'``), so every cell reads back
+exactly.  The importer strips the prefix only in rows the export marked as escaped
+(the last column, ``escaped``, says ``yes``): a hand-typed ``'=x`` in a file of your
+own keeps its apostrophe, while an exported file imports back unchanged.
 """
 
 from __future__ import annotations
@@ -20,17 +23,24 @@ from lookbook.catalog.store import fetch_records, record_to_fields
 from lookbook.lookbooks.store import all_lookbooks, lookbook_to_fields
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+_AFTER_APOSTROPHE = (*FORMULA_PREFIXES, "'")
+ESCAPED_COLUMN = "escaped"  # "yes" in every exported row: its cells carry our escaping
 CSV_COLUMNS = tuple(f for f in FIELDS if f != "image")
 
 
 def neutralise(cell: str) -> str:
-    """Prefix a cell that a spreadsheet would evaluate so it stays text."""
-    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+    """Prefix a cell that a spreadsheet would evaluate (or that looks escaped) with ``'``."""
+    if cell.startswith(FORMULA_PREFIXES) or (cell[:1] == "'" and cell[1:2] and
+                                             cell[1:2] in _AFTER_APOSTROPHE):
+        return "'" + cell
+    return cell
 
 
 def unneutralise(cell: str) -> str:
-    """Undo :func:`neutralise` when reading a CSV back."""
-    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_PREFIXES else cell
+    """Undo :func:`neutralise` when reading back a row the export escaped."""
+    if cell[:1] == "'" and cell[1:2] and cell[1:2] in _AFTER_APOSTROPHE:
+        return cell[1:]
+    return cell
 
 
 def _cell(value: Any) -> str:
@@ -47,11 +57,11 @@ def export_csv(session: Session) -> tuple[str, int]:
     """Return every item as CSV text and the item count (lookbooks need JSON)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow((*CSV_COLUMNS, ESCAPED_COLUMN))
     records = fetch_records(session)
     for _id, record in records.values():
         fields = record_to_fields(record)
-        writer.writerow([neutralise(_cell(fields.get(c))) for c in CSV_COLUMNS])
+        writer.writerow([*(neutralise(_cell(fields.get(c))) for c in CSV_COLUMNS), "yes"])
     return out.getvalue(), len(records)
 
 

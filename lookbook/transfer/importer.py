@@ -24,7 +24,7 @@ from lookbook.catalog.records import ItemRecord, RowInvalid, parse_item
 from lookbook.catalog.store import BATCH, chunked, upsert_records
 from lookbook.lookbooks.records import LookbookRecord, check_references, parse_lookbook
 from lookbook.lookbooks.store import upsert_lookbooks
-from lookbook.transfer.exporter import unneutralise
+from lookbook.transfer.exporter import ESCAPED_COLUMN, unneutralise
 
 REQUIRED_COLUMNS = ("sku", "kind", "name", "colours", "price", "currency")
 CSV_FIELD_LIMIT = 128 * 1024
@@ -160,9 +160,10 @@ class CsvRows:
                 if len(cells) != len(columns):
                     yield RawRow(location, {"__ragged__": (len(cells), len(columns))})
                     continue
-                yield RawRow(location, {
-                    c: unneutralise(v) for c, v in zip(columns, cells, strict=True) if c
-                })
+                data = {c: v for c, v in zip(columns, cells, strict=True) if c}
+                if data.pop(ESCAPED_COLUMN, "").strip().lower() in ("yes", "true", "1"):
+                    data = {c: unneutralise(v) for c, v in data.items()}  # our own export
+                yield RawRow(location, data)
         except csv.Error as exc:
             raise ImportFileError(f"line {reader.line_num}: the CSV is malformed ({exc})") from None
         if not count:

@@ -12,12 +12,11 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, s
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from lookbook.auth.models import User
-from lookbook.auth.users import check_password
+from lookbook.auth.users import authenticate
 from lookbook.server import appdb
 
 bp = Blueprint("auth", __name__)
@@ -58,8 +57,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     # Brute-force guard: the limiter checks limits in the wrapper it returns, so the
     # registered view is replaced by the wrapped one.
+    from lookbook.web.limits import fail_closed
+
     limiter = app.extensions["lookbook.limiter"]
-    app.view_functions["auth.login"] = limiter.limit(LOGIN_LIMIT, methods=["POST"])(login)
+    app.view_functions["auth.login"] = limiter.limit(LOGIN_LIMIT, methods=["POST"])(fail_closed(login))
 
 
 def _load_user(user_id: str) -> StaffUser | None:
@@ -85,9 +86,8 @@ def login() -> ResponseReturnValue:
     """Show the sign-in form; sign a staff member in."""
     form = LoginForm()
     if form.validate_on_submit():
-        email = (form.email.data or "").strip().lower()
-        user = appdb.session().scalar(select(User).where(User.email == email))
-        if user is not None and check_password(user, form.password.data or ""):
+        user = authenticate(appdb.session(), form.email.data or "", form.password.data or "")
+        if user is not None:
             session.clear()  # a fresh session on sign-in
             session["epoch"] = user.session_epoch
             login_user(StaffUser(user))

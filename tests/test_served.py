@@ -1,0 +1,92 @@
+"""A real `lookbook serve --workers 2` (gunicorn): limits hold across workers, and refusals
+gunicorn makes itself are problem documents.  Ports come from the 5500-5599 range."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import add_items, item
+
+PORTS = range(5500, 5600)
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.fail("no free port in 5500-5599")
+
+
+def request(port: int, method: str, path: str, body: str | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    """One request on a fresh connection (so the two workers both take turns)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers={"Connection": "close", **(headers or {})})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read().decode()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def served(db, tmp_path) -> Iterator[int]:
+    """Serve the test database with two gunicorn workers; yield the port."""
+    add_items(db, item("O-1", "outfit"), item("B-1"))
+    port = _free_port()
+    env = {**os.environ, "LOOKBOOK_DATABASE_URL": db.url, "LOOKBOOK_INSTANCE": str(tmp_path / "i"),
+           "LOOKBOOK_MODELS_DIR": str(tmp_path / "models"), "LOOKBOOK_SECRET_KEY": "k" * 40,
+           "LOOKBOOK_RATE_LIMIT": "25 per minute"}
+    env.pop("LOOKBOOK_REDIS_URL", None)  # the point: no Redis, still one shared limit
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "lookbook.cli", "serve", "--port", str(port),
+                                 "--workers", "2"], env=env, stdout=out, stderr=out)
+    try:
+        for _ in range(300):
+            try:
+                if request(port, "GET", "/health/live")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not start: " + log.read_text()[-2000:])
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_limits_hold_across_two_workers_without_redis(served):
+    status, headers, page = request(served, "GET", "/login")
+    cookie = headers["set-cookie"].split(";")[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = f"csrf_token={token}&email=nobody%40shop.example&password=wrong+password"
+    logins = [request(served, "POST", "/login", form,
+                      {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})[0]
+              for _ in range(12)]
+    assert logins == [401] * 10 + [429] * 2  # 10 a minute, whichever worker answers
+    reads = [request(served, "GET", "/api/v1/items")[0] for _ in range(30)]
+    assert reads == [200] * 25 + [429] * 5  # 25 a minute in all, not 25 per worker
+
+
+def test_gunicorn_refusals_are_problem_documents(served):
+    status, headers, body = request(served, "GET", "/api/v1/items?kind=" + "x" * 9000)
+    assert status == 414
+    assert headers["content-type"] == "application/problem+json"
+    assert "xxxx" not in body  # the refused line is not repeated
+    status, headers, _ = request(served, "GET", "/api/v1/items?kind=" + "x" * 8100)
+    assert status == 414 and headers["content-type"] == "application/problem+json"
