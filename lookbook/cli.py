@@ -276,18 +276,36 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 
 @main.command()
 @click.option("--no-evaluate", is_flag=True, help="Skip the evaluation on held-out curated looks.")
-def fit(no_evaluate: bool) -> None:
-    """Fit the recommender on the catalog and write it to the models folder."""
-    from lookbook.recommend.artifacts import fit_and_save
+@click.option("--every", type=click.IntRange(min=1), metavar="SECONDS",
+              help="Keep running: refit whenever the catalog changed, checking every SECONDS.")
+def fit(no_evaluate: bool, every: int | None) -> None:
+    """Fit the recommender on the catalog and write it to the models folder.
+
+    Fits take a lease in the database, so this waits while a server (or another
+    `lookbook fit`) is refitting, and servers never refit at the same time as this.
+    """
+    from lookbook.recommend.refits import refit, refit_every
 
     settings = _settings()
+    if every:
+        click.echo(f"refitting whenever the catalog changes (checking every {every} s); Ctrl+C stops")
+        with open_database(settings) as db:
+            refit_every(db, settings.models_dir, every, evaluate=not no_evaluate, echo=click.echo)
+        return
     with open_database(settings) as db, tqdm(total=3 if no_evaluate else 4, desc="fit",
                                              file=sys.stderr, disable=None) as bar:
         def step(message: str) -> None:
             bar.set_postfix_str(message)
             bar.update(1)
 
-        card = fit_and_save(db, settings.models_dir, evaluate=not no_evaluate, progress=step)
+        def waiting(lease) -> None:
+            who = f" ({lease.owner}, {lease.note})" if lease else ""
+            click.echo(f"another process is refitting{who}; waiting for it to finish", err=True)
+
+        result = refit(db, settings.models_dir, only_if_stale=False, wait=float("inf"),
+                       evaluate=not no_evaluate, progress=step, on_wait=waiting)
+    assert result is not None  # waited as long as it took
+    card = result.card
     counts = card["counts"]
     click.echo(f"fitted on {counts['bags']} bags, {counts['outfits']} outfits and "
                f"{counts['curated_looks']} curated looks in {card['fit_seconds']} s; "
@@ -309,6 +327,31 @@ def evaluate(folds: int) -> None:
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(result.table())
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="First UTC day to recount (default: the oldest stored event).")
+@click.option("--prune-days", type=click.IntRange(8, 36500), default=None,
+              help="Afterwards delete stored events older than this many days (roll-ups stay; "
+                   "at least 8, so a re-sent event, accepted up to 7 days old, is still recognised).")
+def rollup(since, prune_days: int | None) -> None:
+    """Recount the daily analytics roll-ups from the stored events."""
+    import datetime as dt
+
+    from lookbook.analytics.store import prune_events, rebuild_rollups
+
+    settings = _settings()
+    with open_database(settings) as db, db.write() as session:
+        start, rows = rebuild_rollups(session, since.date() if since else None)
+        if start is None:
+            click.echo("no stored events; roll-ups unchanged")
+        else:
+            click.echo(f"recounted {rows} roll-up rows from {start.isoformat()} on")
+        if prune_days:
+            cutoff = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=prune_days)
+            pruned = prune_events(session, cutoff)
+            click.echo(f"deleted {pruned} stored events from before {cutoff.isoformat()}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -183,10 +183,10 @@ def test_without_a_secret_key_is_401(client, bag, db, media_dir):
     assert state(db, media_dir) == before
 
 
-def test_public_key_is_401(client, bag, db):
+def test_publishable_key_is_403(client, bag, db):
     with db.write() as session:
         public = create_key(session, "widget", secret=False)[1]
-    assert upload(client, public, encode(photo(), "PNG")).status_code == 401
+    assert upload(client, public, encode(photo(), "PNG")).status_code == 403
 
 
 def test_unknown_sku_is_404(client, key):

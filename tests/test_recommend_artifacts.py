@@ -74,7 +74,7 @@ def test_a_card_pointing_outside_the_models_folder_is_refused(db, tmp_path):
         load_model(tmp_path)
 
 
-def test_the_holder_refits_when_the_catalog_changes(db, tmp_path):
+def test_the_holder_refits_in_the_background_when_the_catalog_changes(db, tmp_path):
     small_catalog(db)
     fit_and_save(db, tmp_path)
     holder = ModelHolder(db, tmp_path)
@@ -83,8 +83,14 @@ def test_the_holder_refits_when_the_catalog_changes(db, tmp_path):
     assert first.fresh and "B5" not in first.model.bag_position_
     add_items(db, bag("B5", "pink", styles=["playful"]))
     with db.session() as session:
+        during = holder.current(session)  # answers at once, from the model it has
+    assert not during.fresh and during.model is first.model
+    assert during.answers_revision != first.answers_revision
+    assert holder.wait(60) and holder.fits == 1
+    with db.session() as session:
         second = holder.current(session)
     assert second.fresh and "B5" in second.model.bag_position_
+    assert isinstance(second.model.bag_matrix_, np.memmap)  # reloaded from disk: shared pages
     assert read_card(tmp_path)["catalog_revision"] == second.revision
     assert holder.ready()[0]
 
@@ -130,6 +136,10 @@ def test_a_restarted_server_serves_an_older_artifact_until_it_refits(db, tmp_pat
         served = holder.current(session)
     assert not served.fresh and "B1" in served.model.bag_position_
     assert "B5" not in served.model.bag_position_
+    restarted = ModelHolder(db, tmp_path)
     with db.session() as session:
-        refitted = ModelHolder(db, tmp_path, refit="sync").current(session)
+        assert not restarted.current(session).fresh
+    restarted.wait(60)
+    with db.session() as session:
+        refitted = restarted.current(session)
     assert refitted.fresh and "B5" in refitted.model.bag_position_

@@ -5,7 +5,7 @@ from sqlalchemy import delete, update
 
 from lookbook.catalog.models import Item
 from lookbook.catalog.revision import bump_revision
-from tests.recommend_fixtures import add_items, add_lookbook, add_rule, bag, outfit, skus
+from tests.recommend_fixtures import add_items, add_lookbook, add_rule, bag, outfit, skus, wait_for_refit
 
 
 def evening_catalog(db):
@@ -33,21 +33,23 @@ def bags_for(client, sku, **params):
     return resp.json
 
 
-def test_a_curated_look_lifts_its_bag_for_similar_outfits(db, client):
+def test_a_curated_look_lifts_its_bag_for_similar_outfits(db, app, client):
     evening_catalog(db)
     before = skus(bags_for(client, "GOWN-2", limit="10"))
     assert before.index("CAMEL") >= 3
     add_lookbook(db, "nights", [("GOWN-1", "CAMEL")])
+    wait_for_refit(app)
     after = bags_for(client, "GOWN-2", limit="10")
     assert skus(after).index("CAMEL") < before.index("CAMEL")
     camel = next(r for r in after["results"] if r["bag"]["sku"] == "CAMEL")
     assert any("curated" in r or "stylists" in r for r in camel["reasons"])
 
 
-def test_unpublished_lookbooks_teach_nothing(db, client):
+def test_unpublished_lookbooks_teach_nothing(db, app, client):
     evening_catalog(db)
     before = skus(bags_for(client, "GOWN-2", limit="10"))
     add_lookbook(db, "draft", [("GOWN-1", "CAMEL")], published=False)
+    wait_for_refit(app)
     assert skus(bags_for(client, "GOWN-2", limit="10")) == before
 
 

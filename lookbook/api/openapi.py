@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from lookbook.analytics.models import EVENT_TYPES, PLACEMENTS
 from lookbook.styling import vocab
 
 bp = Blueprint("openapi", __name__)
@@ -80,9 +81,14 @@ RECOMMEND = [
      "style": "form", "explode": False,
      "schema": {"type": "array", "maxItems": 200, "items": {"type": "string", "minLength": 1}}},
 ]
+RULE_OUTFIT = {"name": "outfit", "in": "query", "description": "an outfit sku",
+               "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+RULE_BAG = {"name": "bag", "in": "query", "description": "a bag sku",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
 ERRORS = {"400": _problem("Invalid parameters"), "429": _problem("Too many requests"),
           "503": _problem("Database unavailable")}
 WRITE_ERRORS = {**ERRORS, "401": _problem("Missing or invalid secret key"),
+                "403": _problem("A publishable key cannot write"),
                 "415": _problem("Unsupported media type"), "422": _problem("Invalid body")}
 SECRET: list[dict[str, list[str]]] = [{"secretKey": []}]
 
@@ -173,6 +179,48 @@ SCHEMAS: dict[str, Any] = {
                                         "description": "The lookbook's shopper page (absolute)."},
                                 "looks": {"type": "array", "items": {"type": "object"}},
                                 "looks_count": {"type": "integer"}}},
+    "Rule": {"type": "object", "required": ["action", "bag", "outfit"],
+             "description": "A curator rule: pin or hide a bag for an outfit; a null outfit "
+                            "hides the bag everywhere (only 'hide' may be global).",
+             "properties": {"action": {"type": "string", "enum": ["pin", "hide"]},
+                            "bag": {"type": "string"}, "outfit": _nullable({"type": "string"}),
+                            "created_at": {"type": "string", "format": "date-time"}}},
+    "RuleInput": {"type": "object", "required": ["action", "bag"], "additionalProperties": False,
+                  "properties": {"action": {"type": "string", "enum": ["pin", "hide"]},
+                                 "bag": {"type": "string", "minLength": 1, "maxLength": 64},
+                                 "outfit": _nullable({"type": "string", "minLength": 1,
+                                                      "maxLength": 64})}},
+    "Event": {
+        "type": "object", "required": ["id", "type", "placement"],
+        "description": "One shopper event. Name the item (or outfit and bag) or the lookbook it "
+                       "is about; `look` (the look's number) needs `lookbook`. Nothing about the "
+                       "shopper is stored; the embedding site is taken from the Origin header.",
+        "properties": {
+            "id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
+                   "description": "made by the client (e.g. a UUID); a re-sent id is counted once"},
+            "type": {"type": "string", "enum": list(EVENT_TYPES),
+                     "description": "`purchase` needs a secret key"},
+            "placement": {"type": "string", "enum": list(PLACEMENTS)},
+            "item": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},
+            "outfit": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+                       "description": "the outfit the item was shown with"},
+            "bag": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+                    "description": "the bag the item was shown with"},
+            "lookbook": {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80},
+            "look": {"type": "integer", "minimum": 1, "maximum": 1000},
+            "at": {"type": "string", "format": "date-time",
+                   "description": "when it happened (default now); at most 7 days ago, 5 minutes ahead"},
+        },
+    },
+    "EventOutcome": {"type": "object", "required": ["received", "stored", "duplicates", "ignored"],
+                     "properties": {
+                         "received": {"type": "integer"}, "stored": {"type": "integer"},
+                         "duplicates": {"type": "integer", "description": "ids already recorded"},
+                         "ignored": {"type": "array", "description": "events about unknown items or "
+                                                                     "lookbooks (not stored)",
+                                     "items": {"type": "object", "required": ["field", "message"],
+                                               "properties": {"field": {"type": "string"},
+                                                              "message": {"type": "string"}}}}}},
     "ImportReport": {"type": "object", "required": ["rows", "written", "created", "updated"],
                      "properties": {"rows": {"type": "integer"}, "written": {"type": "boolean"},
                                     "created": {"type": "integer"}, "updated": {"type": "integer"},
@@ -258,6 +306,46 @@ def _paths() -> dict[str, Any]:
             "responses": {"200": _json({"type": "object", "required": ["results"], "properties": {
                 "results": {"type": "array", "items": {"type": "object"}}}}),
                 "415": _problem("Unsupported media type"), "422": _problem("Invalid body"), **ERRORS}}},
+        "/rules": {
+            "get": {"summary": "Curator rules, newest first", "security": SECRET,
+                    "parameters": [RULE_OUTFIT, RULE_BAG,
+                                   {"name": "action", "in": "query",
+                                    "schema": {"type": "string", "enum": ["pin", "hide"]}},
+                                   *PAGING],
+                    "responses": {"200": _json({"type": "object",
+                                                "required": ["rules", "page", "per_page", "total"],
+                                                "properties": {
+                                                    "rules": {"type": "array", "items": _ref("Rule")},
+                                                    "page": {"type": "integer"},
+                                                    "per_page": {"type": "integer"},
+                                                    "total": {"type": "integer"}}}),
+                                  "401": _problem("Missing or invalid secret key"), **ERRORS}},
+            "post": {"summary": "Pin or hide a bag for an outfit, or hide it everywhere",
+                     "security": SECRET,
+                     "requestBody": {"required": True, "content": {
+                         "application/json": {"schema": _ref("RuleInput")}}},
+                     "responses": {"200": _json(_ref("Rule"), "Changed or already set"),
+                                   "201": _json(_ref("Rule"), "Created"), **WRITE_ERRORS}},
+            "delete": {"summary": "Remove the rule for a bag and outfit (no outfit: everywhere)",
+                       "security": SECRET,
+                       "parameters": [{**RULE_BAG, "required": True}, RULE_OUTFIT],
+                       "responses": {"204": {"description": "Removed"},
+                                     "404": _problem("No such rule"), **WRITE_ERRORS}},
+        },
+        "/events": {"post": {
+            "summary": "Record shopper events in a batch (impressions, clicks, add-to-carts, purchases)",
+            "description": "No key, or a publishable key, for impressions, clicks and add-to-carts "
+                           "(CORS-enabled for the widget); a secret key for purchases.",
+            "security": [{}, {"publishableKey": []}, SECRET[0]],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["events"], "properties": {"events": {
+                    "type": "array", "minItems": 1, "maxItems": 100, "items": _ref("Event")}}}}}},
+            "responses": {"202": _json(_ref("EventOutcome"), "Stored (re-sent and unknown events "
+                                                             "are counted, not stored)"),
+                          "401": _problem("Unknown or revoked key, or a purchase without a key"),
+                          "403": _problem("A purchase with a publishable key"),
+                          "413": _problem("Too large"), "415": _problem("Unsupported media type"),
+                          "422": _problem("Invalid events"), **ERRORS}}},
         "/lookbooks": {"get": {"summary": "Published lookbooks", "responses": {
             "200": _json({"type": "object", "required": ["lookbooks"], "properties": {
                 "lookbooks": {"type": "array", "items": _ref("Lookbook")}}}), **ERRORS}}},
@@ -280,9 +368,12 @@ def document() -> dict[str, Any]:
         "paths": _paths(),
         "components": {
             "schemas": SCHEMAS,
-            "securitySchemes": {"secretKey": {
-                "type": "http", "scheme": "bearer",
-                "description": "a secret key from `lookbook create-key --secret`"}},
+            "securitySchemes": {
+                "secretKey": {"type": "http", "scheme": "bearer",
+                              "description": "a secret key from `lookbook create-key --secret`"},
+                "publishableKey": {"type": "http", "scheme": "bearer",
+                                   "description": "a publishable key from `lookbook create-key` "
+                                                  "(safe in a web page: reads and shopper events)"}},
         },
     }
 

@@ -6,14 +6,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, current_app, request
-from werkzeug.datastructures import MultiDict
+from flask import Blueprint, Response, current_app, request
 
-from lookbook.api.body import json_body
+from lookbook.api.body import encode_json, json_body
 from lookbook.api.items import item_json, item_or_404
 from lookbook.api.problems import ApiProblem, field_error, param_problem
 from lookbook.catalog.params import ParamError
 from lookbook.catalog.records import RowInvalid, parse_item, valid_sku
+from lookbook.recommend.answer_cache import Encoded
 from lookbook.recommend.bundles import BundleAnswer, make_bundles
 from lookbook.recommend.request import RecommendQuery
 from lookbook.recommend.service import Answer, Recommender
@@ -91,16 +91,33 @@ OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, 
 }
 
 
-def answer(kind: str, sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
-    """Answer one catalog question, reusing the answer given on this catalog revision."""
+def question_key(kind: str, sku: str, source: Mapping[str, Any]) -> tuple:
+    """Name a question: the site it is asked on (URLs in answers are absolute), kind, sku, params."""
+    pairs = source.items(multi=True) if hasattr(source, "getlist") else source.items()
+    return (request.root_url, kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
+
+
+def answer(kind: str, sku: str, source: Mapping[str, Any]) -> tuple[Encoded, str]:
+    """Answer one catalog question as JSON bytes, reusing the answer given on this revision.
+
+    Returns the answer and where it came from ("process", "shared" or "computed").
+    """
     rec = services.recommender()
     operation = OPERATIONS[kind]
-    if not rec.served.fresh:  # a stale model is a stopgap: never remember its answers
-        return operation(sku, source, rec)
-    pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
-    key = (kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
-    cache = services.answer_cache()
-    return cache.get_or_compute(key, rec.served.revision, lambda: operation(sku, source, rec))
+    revision = rec.answer_revision
+    if revision is None:  # nothing names what the answer depends on: never remember it
+        return Encoded.of(encode_json(operation(sku, source, rec))), "computed"
+    return services.answer_cache().encoded(question_key(kind, sku, source), revision,
+                                           lambda: encode_json(operation(sku, source, rec)))
+
+
+def encoded_response(answered: tuple[Encoded, str]) -> Response:
+    """Send an encoded answer with its ETag (a matching If-None-Match gets 304 later on)."""
+    value, origin = answered
+    resp = Response(value.body, mimetype="application/json")
+    resp.set_etag(value.etag, weak=True)
+    resp.headers["X-Answer-Cache"] = origin  # computed | process | shared: for operators
+    return resp
 
 
 # -- JSON bodies ------------------------------------------------------------------------------
@@ -152,9 +169,9 @@ def adhoc_json(record: Any) -> dict[str, Any]:
 
 # -- views ------------------------------------------------------------------------------------
 @bp.get("/outfits/<sku>/bags")
-def outfit_bags(sku: str) -> dict[str, Any]:
+def outfit_bags(sku: str) -> Response:
     """Complete the look: bags for a catalog outfit."""
-    return answer("bags", sku, request.args)
+    return encoded_response(answer("bags", sku, request.args))
 
 
 @bp.post("/recommendations/bags")
@@ -170,25 +187,25 @@ def adhoc_bags() -> dict[str, Any]:
 
 
 @bp.get("/bags/<sku>/outfits")
-def bag_outfits(sku: str) -> dict[str, Any]:
+def bag_outfits(sku: str) -> Response:
     """Wear it with: outfits for a bag."""
-    return answer("outfits", sku, request.args)
+    return encoded_response(answer("outfits", sku, request.args))
 
 
 @bp.get("/bags/<sku>/similar")
-def bag_similar(sku: str) -> dict[str, Any]:
+def bag_similar(sku: str) -> Response:
     """Bags similar to a bag."""
-    return answer("similar", sku, request.args)
+    return encoded_response(answer("similar", sku, request.args))
 
 
 @bp.get("/outfits/<sku>/bundles")
-def outfit_bundles(sku: str) -> dict[str, Any]:
+def outfit_bundles(sku: str) -> Response:
     """Bundles of an accent and a functional bag for an outfit."""
-    return answer("bundles", sku, request.args)
+    return encoded_response(answer("bundles", sku, request.args))
 
 
 @bp.post("/recommendations")
-def batch() -> dict[str, Any]:
+def batch() -> Response:
     """Answer several recommendation requests in one call (one result per request)."""
     body = json_body()
     requests_ = body.get("requests")
@@ -212,12 +229,13 @@ def batch() -> dict[str, Any]:
             asked.append((str(kind), str(sku)))
     if errors:
         raise ApiProblem(422, "invalid requests", title="Invalid body", errors=errors)
-    results = []
+    results: list[bytes] = []
     for i, (req, (kind, sku)) in enumerate(zip(requests_, asked, strict=True)):
         try:
-            results.append(answer(kind, sku, body_params(req, f"requests[{i}].")))
+            results.append(answer(kind, sku, body_params(req, f"requests[{i}]."))[0].body)
         except ApiProblem as exc:
-            results.append(exc.body())
+            results.append(encode_json(exc.body()))
         except ParamError as exc:
-            results.append(param_problem(exc).body())
-    return {"results": results}
+            results.append(encode_json(param_problem(exc).body()))
+    # The cached answers are already JSON: join them instead of decoding and re-encoding.
+    return Response(b'{"results":[' + b",".join(results) + b"]}", mimetype="application/json")

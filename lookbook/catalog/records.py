@@ -88,10 +88,10 @@ class ItemRecord:
     silhouette: str | None = None
     detachable_strap: bool = False
     image: str | None = None
+    url: str | None = None  # the retailer's product page (http or https)
     # The retailer's own colour names, parallel to ``colours`` (None where the name is
     # the vocabulary's own); empty when every colour was given in vocabulary terms.
     colour_labels: list[str | None] = field(default_factory=list)
-    url: str | None = None  # the retailer's product page (http or https)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
