@@ -118,3 +118,23 @@ def test_the_learner_keeps_the_estimator_contract():
     assert fitted is est and hasattr(est, "coef_") and est.n_features_in_ == 2
     with pytest.raises(TypeError):
         PriorShrunkPairwiseLogit(3.0)  # keyword-only
+
+
+def test_the_recommender_keeps_the_estimator_contract(stylist):
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+
+    from lookbook.recommend.filters import Filters
+
+    outfits, bags, train, _test = stylist
+    est = BagRecommender(prior_strength=3.0)
+    assert clone(est).get_params()["prior_strength"] == 3.0
+    with pytest.raises(TypeError):
+        BagRecommender(3.0)  # keyword-only
+    with pytest.raises(NotFittedError):
+        est.rank_similar("B0001", Filters(), 1)
+    params = dict(vars(est))
+    assert est.fit(Catalog(outfits[:50], bags[:60], train[:10], "c")) is est
+    learned = set(vars(est)) - set(params)
+    assert learned and all(name.endswith("_") for name in learned)  # fitted state only
+    assert {k: v for k, v in vars(est).items() if k in params} == params  # parameters untouched

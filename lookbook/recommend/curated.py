@@ -16,7 +16,7 @@ class CuratedVotes(BaseEstimator):
     itself on the request path.
     """
 
-    def __init__(self, n_neighbors: int = 5, min_similarity: float = 0.6) -> None:
+    def __init__(self, *, n_neighbors: int = 5, min_similarity: float = 0.6) -> None:
         self.n_neighbors = n_neighbors
         self.min_similarity = min_similarity
 

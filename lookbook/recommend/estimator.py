@@ -144,7 +144,8 @@ class BagRecommender(BaseEstimator):
     def _fit_curated(self) -> None:
         """Fit the curated votes from the look arrays (after fit, loading, or new looks)."""
         self.typical_norm_ = float(np.median(self.similar_norms_)) if len(self.similar_norms_) else 1.0
-        self.curated_ = CuratedVotes(self.n_curated_neighbors, self.min_curated_similarity)
+        self.curated_ = CuratedVotes(n_neighbors=self.n_curated_neighbors,
+                                     min_similarity=self.min_curated_similarity)
         self.curated_.fit(self.outfit_unit_[self.look_outfits_], self.look_bags_)
         self.popularity_ = np.bincount(self.look_bags_, minlength=len(self.bags_.skus))
 

@@ -41,7 +41,7 @@ SIGNED_GROUPS = ("lab",)
 class MultiHotEncoder(TransformerMixin, BaseEstimator):
     """Encode a column of value lists as multi-hot rows, optionally mean-normalised."""
 
-    def __init__(self, categories: Sequence[str] = (), normalise: bool = True) -> None:
+    def __init__(self, *, categories: Sequence[str] = (), normalise: bool = True) -> None:
         self.categories = categories
         self.normalise = normalise
 
@@ -152,9 +152,10 @@ def _single(block: str) -> OneHotEncoder:
 def build_transformer() -> ColumnTransformer:
     """Return the (unfitted) feature transformer over :data:`COLUMNS`."""
     idx = {name: i for i, name in enumerate(COLUMNS)}
-    parts = [(b, MultiHotEncoder(FEATURE_BLOCKS[b]), [idx[b]]) for b in MULTI]
+    parts = [(b, MultiHotEncoder(categories=FEATURE_BLOCKS[b]), [idx[b]]) for b in MULTI]
     parts += [(b, _single(b), [idx[b]]) for b in SINGLE]
-    parts.append(("flags", MultiHotEncoder(FEATURE_BLOCKS["flags"], normalise=False), [idx["flags"]]))
+    parts.append(("flags", MultiHotEncoder(categories=FEATURE_BLOCKS["flags"], normalise=False),
+                  [idx["flags"]]))
     parts.append(("colour", PaletteEncoder(), [idx["colours"]]))
     parts.append(("price", PriceEncoder(), [idx["price"]]))
     return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0, n_jobs=None)
