@@ -122,7 +122,7 @@ class Params:
             return ()
         return values
 
-    def skus(self, name: str, limit: int = 200) -> tuple[str, ...]:
+    def skus(self, name: str, limit: int = 100) -> tuple[str, ...]:
         raw = self._raw(name)
         if raw is None:
             return ()
