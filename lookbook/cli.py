@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,9 +216,29 @@ def serve(host: str, port: int, workers: int) -> None:
     _serve(host, port, workers)
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail in one line, with the --port hint, when host:port cannot be listened on."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror:
+        raise click.ClickException(f"cannot listen on {host}: unknown host (see --host)") from None
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"port {port} on {host} is already in use; choose another with --port "
+                    f"(e.g. --port {port + 1 if port < 65535 else 8000})") from None
+            raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); "
+                                       "choose another with --host or --port") from None
+
+
 def _serve(host: str, port: int, workers: int) -> None:
     from lookbook.server.gunicorn import run
 
+    _check_port(host, port)
     try:
         run(host, port, workers)
     except ConfigError as exc:
@@ -232,35 +254,58 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     from lookbook.demo.build import build_demo
 
     settings = _settings()
+    if not no_serve:
+        _check_port(host, port)  # before the build, not a minute later
     with open_database(settings) as db:
         summary = build_demo(db, settings, echo=click.echo, show_progress=sys.stderr.isatty())
     click.echo(json.dumps(summary["counts"]))
-    if no_serve:
-        return
     click.echo("")
-    click.echo(f"Lookbook demo is running at http://{host}:{port}/")
+    if no_serve:
+        click.echo(f"Demo ready. Serve it with: lookbook serve --port {port}")
+    else:
+        click.echo(f"Lookbook demo is running at http://{host}:{port}/")
     click.echo(f"  try: curl 'http://{host}:{port}/api/v1/items?kind=bag&size=micro'")
     click.echo(f"  sign in to curate at http://{host}:{port}/login as {summary['user']} "
                f"with password {summary['password']}")
     click.echo(f"  secret API key for writes: {summary['key']}")
+    if no_serve:
+        return
     click.echo("Press Ctrl+C to stop.")
     _serve(host, port, 1)
 
 
 @main.command()
 @click.option("--no-evaluate", is_flag=True, help="Skip the evaluation on held-out curated looks.")
-def fit(no_evaluate: bool) -> None:
-    """Fit the recommender on the catalog and write it to the models folder."""
-    from lookbook.recommend.artifacts import fit_and_save
+@click.option("--every", type=click.IntRange(min=1), metavar="SECONDS",
+              help="Keep running: refit whenever the catalog changed, checking every SECONDS.")
+def fit(no_evaluate: bool, every: int | None) -> None:
+    """Fit the recommender on the catalog and write it to the models folder.
+
+    Fits take a lease in the database, so this waits while a server (or another
+    `lookbook fit`) is refitting, and servers never refit at the same time as this.
+    """
+    from lookbook.recommend.refits import refit, refit_every
 
     settings = _settings()
+    if every:
+        click.echo(f"refitting whenever the catalog changes (checking every {every} s); Ctrl+C stops")
+        with open_database(settings) as db:
+            refit_every(db, settings.models_dir, every, evaluate=not no_evaluate, echo=click.echo)
+        return
     with open_database(settings) as db, tqdm(total=3 if no_evaluate else 4, desc="fit",
                                              file=sys.stderr, disable=None) as bar:
         def step(message: str) -> None:
             bar.set_postfix_str(message)
             bar.update(1)
 
-        card = fit_and_save(db, settings.models_dir, evaluate=not no_evaluate, progress=step)
+        def waiting(lease) -> None:
+            who = f" ({lease.owner}, {lease.note})" if lease else ""
+            click.echo(f"another process is refitting{who}; waiting for it to finish", err=True)
+
+        result = refit(db, settings.models_dir, only_if_stale=False, wait=float("inf"),
+                       evaluate=not no_evaluate, progress=step, on_wait=waiting)
+    assert result is not None  # waited as long as it took
+    card = result.card
     counts = card["counts"]
     click.echo(f"fitted on {counts['bags']} bags, {counts['outfits']} outfits and "
                f"{counts['curated_looks']} curated looks in {card['fit_seconds']} s; "
@@ -268,20 +313,45 @@ def fit(no_evaluate: bool) -> None:
 
 
 @main.command()
-@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 50), help="Cut-off rank.")
-@click.option("--folds", default=5, show_default=True, type=click.IntRange(1, 50))
-def evaluate(k: int, folds: int) -> None:
-    """Hold out curated looks; compare the model with popularity and random rankings."""
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 50),
+              help="Folds of each split (lookbooks, bags).")
+def evaluate(folds: int) -> None:
+    """Hold out curated looks; compare the model with every baseline, per occasion."""
     from lookbook.recommend.evaluation import run_evaluation
 
     settings = _settings()
-    with open_database(settings) as db, tqdm(total=folds, desc="evaluate", unit="fold",
-                                             file=sys.stderr, disable=None) as bar:
+    with open_database(settings) as db, tqdm(desc="evaluate", unit="fold", file=sys.stderr,
+                                             disable=None) as bar:
         try:
-            result = run_evaluation(db, k=k, n_folds=folds, progress=bar.update)
+            result = run_evaluation(db, n_folds=folds, progress=bar.update)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(result.table())
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="First UTC day to recount (default: the oldest stored event).")
+@click.option("--prune-days", type=click.IntRange(8, 36500), default=None,
+              help="Afterwards delete stored events older than this many days (roll-ups stay; "
+                   "at least 8, so a re-sent event, accepted up to 7 days old, is still recognised).")
+def rollup(since, prune_days: int | None) -> None:
+    """Recount the daily analytics roll-ups from the stored events."""
+    import datetime as dt
+
+    from lookbook.analytics.store import prune_events, rebuild_rollups
+
+    settings = _settings()
+    with open_database(settings) as db, db.write() as session:
+        start, rows = rebuild_rollups(session, since.date() if since else None)
+        if start is None:
+            click.echo("no stored events; roll-ups unchanged")
+        else:
+            click.echo(f"recounted {rows} roll-up rows from {start.isoformat()} on")
+        if prune_days:
+            cutoff = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=prune_days)
+            pruned = prune_events(session, cutoff)
+            click.echo(f"deleted {pruned} stored events from before {cutoff.isoformat()}")
 
 
 if __name__ == "__main__":  # pragma: no cover

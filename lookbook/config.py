@@ -18,7 +18,7 @@ from typing import Any
 from limits import parse_many
 
 from lookbook.images.limits import MAX_FILE_BYTES
-from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS
+from lookbook.paths import DEFAULT_INSTANCE, DEFAULT_MODELS, default_models
 
 
 class ConfigError(RuntimeError):
@@ -45,7 +45,31 @@ def _percent(env: Mapping[str, str], name: str) -> Decimal:
     return value
 
 
-REFIT_MODES = ("auto", "sync", "background", "never")
+def _known_locale(identifier: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(identifier.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
+
+
+def _origins(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Read a comma-separated list of origins (``https://shop.example``), each checked."""
+    out = []
+    for raw in env.get(name, "").split(","):
+        origin = raw.strip().rstrip("/")
+        if not origin:
+            continue
+        scheme, sep, host = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not host or "/" in host or " " in host:
+            raise ConfigError(f"{name}: {origin!r} is not an origin like https://shop.example")
+        out.append(origin.lower())
+    return tuple(out)
+
+
+REFIT_MODES = ("auto", "background", "never")
 MIN_SECRET_KEY = 32  # characters; a short key can be guessed offline from one signed cookie
 # Production answers only these Host names unless LOOKBOOK_TRUSTED_HOSTS lists the real
 # ones (behind a proxy: the public name), so a forged Host header gets a 400.
@@ -62,6 +86,7 @@ class Settings:
     models_dir: Path = DEFAULT_MODELS
     media_dir: Path = Path()
     redis_url: str = ""
+    redis_prefix: str = "lookbook"  # namespace of our Redis keys (several sites may share one Redis)
     env: str = "development"
     # A request may carry one photo at the ingest cap plus its multipart envelope;
     # the pipeline itself refuses bigger files with a clear 413.
@@ -70,7 +95,11 @@ class Settings:
     proxy_hops: int = 0
     recommend_refit: str = "auto"
     rate_limit: str = "600 per minute"
+    events_rate_limit: str = "120 per minute"  # POST /api/v1/events per key and address
+    embed_origins: tuple[str, ...] = ()  # who may frame /lookbooks/<slug>/embed; () = anyone
     bundle_discount_percent: Decimal = Decimal(0)
+    # The locale for prices and numbers when the browser names none we know (Babel id).
+    locale: str = "en"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -87,9 +116,10 @@ class Settings:
             instance=instance,
             database_url=env.get("LOOKBOOK_DATABASE_URL", ""),
             secret_key=env.get("LOOKBOOK_SECRET_KEY", ""),
-            models_dir=Path(env.get("LOOKBOOK_MODELS_DIR") or DEFAULT_MODELS).resolve(),
+            models_dir=Path(env.get("LOOKBOOK_MODELS_DIR") or default_models(instance)).resolve(),
             media_dir=Path(env.get("LOOKBOOK_MEDIA_DIR") or instance / "media").resolve(),
             redis_url=env.get("LOOKBOOK_REDIS_URL", ""),
+            redis_prefix=env.get("LOOKBOOK_REDIS_PREFIX", "").strip() or "lookbook",
             env=env.get("LOOKBOOK_ENV", "development"),
             trusted_hosts=tuple(h.strip() for h in env.get("LOOKBOOK_TRUSTED_HOSTS", "").split(",")
                                 if h.strip()),
@@ -97,6 +127,9 @@ class Settings:
             recommend_refit=env.get("LOOKBOOK_RECOMMEND_REFIT", "auto").strip() or "auto",
             rate_limit=env.get("LOOKBOOK_RATE_LIMIT", "").strip() or "600 per minute",
             bundle_discount_percent=_percent(env, "LOOKBOOK_BUNDLE_DISCOUNT_PERCENT"),
+            locale=env.get("LOOKBOOK_LOCALE", "").strip() or "en",
+            events_rate_limit=env.get("LOOKBOOK_EVENTS_RATE_LIMIT", "").strip() or "120 per minute",
+            embed_origins=_origins(env, "LOOKBOOK_EMBED_ORIGINS"),
         )
         return settings.with_defaults()
 
@@ -117,14 +150,19 @@ class Settings:
 
     def with_defaults(self) -> Settings:
         """Fill the database URL from the instance folder when none is given; check choices."""
-        if self.rate_limit != "off":
+        for name, limit in (("LOOKBOOK_RATE_LIMIT", self.rate_limit),
+                            ("LOOKBOOK_EVENTS_RATE_LIMIT", self.events_rate_limit)):
+            if limit == "off":
+                continue
             try:
-                parse_many(self.rate_limit)
+                parse_many(limit)
             except ValueError:
-                raise ConfigError(f"LOOKBOOK_RATE_LIMIT: {self.rate_limit!r} is not a limit like "
+                raise ConfigError(f"{name}: {limit!r} is not a limit like "
                                   "'600 per minute' (or 'off')") from None
         if self.recommend_refit not in REFIT_MODES:
             raise ConfigError(f"LOOKBOOK_RECOMMEND_REFIT must be one of {', '.join(REFIT_MODES)}")
+        if not _known_locale(self.locale):
+            raise ConfigError(f"LOOKBOOK_LOCALE: {self.locale!r} is not a locale like 'en' or 'de_DE'")
         if not self.database_url:
             return replace(self, database_url=f"sqlite:///{self.instance / 'lookbook.db'}")
         return self

@@ -9,6 +9,14 @@ from lookbook.database.registry import Base
 
 config = context.config
 target_metadata = Base.metadata
+# The name search lives in database-native objects the models do not describe (an FTS5
+# table on SQLite, a GIN expression index on PostgreSQL; see migration 0004).
+NATIVE_SEARCH = ("items_fts", "ix_items_name_search", "ix_items_sku_prefix")
+
+
+def include_name(name: str | None, type_: str, _parents: dict) -> bool:
+    """Leave the native search objects out of autogenerate comparisons."""
+    return not (name or "").startswith(NATIVE_SEARCH)
 
 
 def run_migrations_offline() -> None:
@@ -18,6 +26,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -41,6 +50,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

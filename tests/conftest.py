@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +65,9 @@ def db(_template: str, tmp_path: Path) -> Iterator[Database]:
         shutil.copy(_template, path)
         database = Database(f"sqlite:///{path}")
     yield database
+    for thread in threading.enumerate():  # background refits still reading this database
+        if thread.name == "lookbook-refit":
+            thread.join(120)
     database.dispose()
 
 

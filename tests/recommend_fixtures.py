@@ -68,4 +68,12 @@ def skus(resp_json: dict[str, Any], key: str = "bag") -> list[str]:
 
 
 __all__ = ["add_items", "add_lookbook", "add_rule", "bag", "catalog_of", "outfit", "records",
-           "recommender", "skus"]
+           "recommender", "skus", "wait_for_refit"]
+
+
+def wait_for_refit(app: Any) -> None:
+    """Let the app's background refit catch up with the catalog, so the next answer is fresh."""
+    holder = app.extensions["lookbook.model_holder"]
+    with holder.database.session() as session:
+        holder.current(session)  # notices the change and starts the refit
+    assert holder.wait(120)

@@ -62,7 +62,7 @@ def test_upload_stores_renditions_and_offers_the_palette(client, key, bag, db, m
     assert body["colours"] == [{"name": "navy", "hex": "#1f2a44"}]  # the curator's colours win
     assert body["palette"]["mode"] == "offer" and body["palette"]["applied"] is False
     assert body["palette"]["colours"][0]["name"] == "red"
-    assert len(body["images"]) == 1 and body["images"][0].startswith("/media/")
+    assert len(body["images"]) == 1 and body["images"][0].startswith("http://localhost/media/")  # absolute
     assert resp.headers["Location"].endswith("/api/v1/items/BAG-1")
     assert "Access-Control-Allow-Origin" not in resp.headers  # writes are never CORS-enabled
     stored = [p for p in media_dir.rglob("*") if p.is_file()]
@@ -183,10 +183,10 @@ def test_without_a_secret_key_is_401(client, bag, db, media_dir):
     assert state(db, media_dir) == before
 
 
-def test_public_key_is_401(client, bag, db):
+def test_publishable_key_is_403(client, bag, db):
     with db.write() as session:
         public = create_key(session, "widget", secret=False)[1]
-    assert upload(client, public, encode(photo(), "PNG")).status_code == 401
+    assert upload(client, public, encode(photo(), "PNG")).status_code == 403
 
 
 def test_unknown_sku_is_404(client, key):

@@ -115,12 +115,10 @@ def test_malformed_bodies_get_a_4xx_problem(client, keys, body, content_type, st
     assert resp.mimetype == "application/problem+json"
 
 
-@pytest.mark.parametrize("how", ["none", "public", "revoked", "garbage", "query"])
+@pytest.mark.parametrize("how", ["none", "revoked", "garbage", "query"])
 def test_writes_need_a_live_secret_key_and_all_failures_look_the_same(client, keys, db, how):
     headers, url = {}, "/api/v1/items"
-    if how == "public":
-        headers = _auth(keys["public"])
-    elif how == "garbage":
+    if how == "garbage":
         headers = {"Authorization": "Bearer lbk_s_nope"}
     elif how == "query":
         url += f"?key={keys['secret']}"
@@ -133,6 +131,17 @@ def test_writes_need_a_live_secret_key_and_all_failures_look_the_same(client, ke
     assert resp.status_code == 401
     assert resp.json["detail"].startswith("this endpoint needs a secret API key")
     assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+    assert _count(db) == 0
+
+
+def test_a_publishable_key_on_a_write_is_403_and_writes_nothing(client, keys, db):
+    for method, url in (("post", "/api/v1/items"), ("put", "/api/v1/items/B-1"),
+                        ("delete", "/api/v1/items/B-1"), ("post", "/api/v1/items/import")):
+        resp = getattr(client, method)(url, json=item("B-1"), headers=_auth(keys["public"]))
+        assert resp.status_code == 403, url
+        assert resp.mimetype == "application/problem+json"
+        assert "publishable key" in resp.json["detail"]
+        assert "WWW-Authenticate" not in resp.headers
     assert _count(db) == 0
 
 

@@ -25,11 +25,11 @@ def test_bags_for_an_outfit_has_the_documented_shape_and_defaults(client, catalo
     assert resp.status_code == 200
     body = resp.json
     assert body["outfit"]["sku"] == "LOOK"
-    assert set(body) >= {"outfit", "results", "model", "relaxed"}
+    assert set(body) >= {"outfit", "results", "model", "relaxed", "removed_by"}
     assert body["model"]["revision"]
     assert len(body["results"]) == 5  # limit=5 by default
     for r in body["results"]:
-        assert set(r) == {"bag", "score", "reasons"}
+        assert set(r) == {"bag", "score", "reasons", "weak"}
         assert r["bag"]["size"] in ("micro", "mini")  # accents by default
         assert r["bag"]["in_stock"] is True
         assert 0 <= r["score"] <= 1 and r["reasons"] and all(isinstance(x, str) for x in r["reasons"])
@@ -179,3 +179,25 @@ def test_a_configured_bundle_discount_is_shown(db, tmp_path, catalog):
     assert discount["percent"] == "10"
     assert Decimal(discount["amount"]) == (total / 10).quantize(Decimal("0.01"))
     assert Decimal(discount["total_after_discount"]) == total - Decimal(discount["amount"])
+
+
+def test_an_empty_answer_names_the_filter_that_removed_everything(client, catalog):
+    body = client.get("/api/v1/outfits/LOOK/bags?max_price=1").json
+    assert body["results"] == [] and body["removed_by"] == ["max_price"]
+    exotic = client.get("/api/v1/outfits/LOOK/bags?material=exotic&season=winter").json
+    assert exotic["results"] == [] and exotic["removed_by"] == ["material", "season"]
+    assert client.get("/api/v1/outfits/LOOK/bundles?max_price=1").json["removed_by"] == ["max_price"]
+    assert client.get("/api/v1/outfits/LOOK/bags").json["removed_by"] == []
+
+
+def test_in_stock_false_and_any_are_documented():
+    from lookbook.api.openapi import document
+
+    params = document()["paths"]["/outfits/{sku}/bags"]["get"]["parameters"]
+    in_stock = next(p for p in params if p["name"] == "in_stock")
+    assert in_stock["schema"]["enum"] == ["true", "false", "any"]
+    assert "only items that are out of stock" in in_stock["description"]
+    assert "no stock filter" in in_stock["description"]
+    scored = document()["components"]["schemas"]["Scored"]["properties"]
+    assert scored["weak"]["type"] == "boolean"
+

@@ -1,7 +1,7 @@
 """The demo catalog covers the vocabulary, is deterministic, and builds end to end."""
 
 from lookbook.catalog.records import parse_item
-from lookbook.demo.catalog import generate, public_fields
+from lookbook.demo.catalog import NIGHT, generate, public_fields
 from lookbook.styling import vocab
 
 
@@ -24,21 +24,27 @@ def test_demo_catalog_covers_every_occasion_size_family_season_and_tier():
     assert {r.tier for r in records} == set(vocab.TIERS)
 
 
-def test_demo_lookbooks_follow_the_styling_rules():
+def test_the_demo_stylist_has_her_own_taste_not_the_models_rules():
     doc = generate()
     items = {i["sku"]: i for i in doc["items"]}
-    assert len(doc["lookbooks"]) == 3
-    evening = next(b for b in doc["lookbooks"] if b["slug"] == "after-dark-micro-bags")
-    for look in evening["looks"]:
-        bag = items[look["bag"]]
-        assert float(bag["width_cm"]) < 20
-        assert {"metallic", "embellished"} & set(bag["styles"])
+    looks = [(book["slug"], look) for book in doc["lookbooks"] for look in book["looks"]]
+    assert len(doc["lookbooks"]) >= 6 and 80 <= len(looks) <= 120  # enough to learn from
+    night = [items[lk["bag"]] for _s, lk in looks if items[lk["outfit"]]["_archetype"] in NIGHT]
+    day = [items[lk["bag"]] for _s, lk in looks if items[lk["outfit"]]["_archetype"] not in NIGHT]
+    shiny = lambda bag: bool({"gold", "silver"} & set(bag["colours"][:1])) or "metallic" in bag["styles"]  # noqa: E731
+    assert not any(shiny(b) for b in day)  # metallic only at night
+    assert sum(shiny(b) for b in night) >= len(night) / 3
+    # Mostly black, grey or a colour of the outfit's own family -- rarely the brief's "contrast".
+    bold = [b for b in day if b["colours"][0] in ("neon", "yellow", "orange", "pink", "coral")]
+    assert len(bold) <= len(day) / 10
+    for _slug, look in looks:
+        assert float(items[look["bag"]]["width_cm"]) < 20
 
 
 def test_lookbook_demo_builds_a_catalog_that_the_api_serves(run_cli, app, client):
     result = run_cli("demo", "--no-serve")
     assert result.exit_code == 0, result.output
-    assert '"lookbooks": 3' in result.output
+    assert '"lookbooks": 8' in result.output
     bags = client.get("/api/v1/items?kind=bag&size=micro").json
     assert bags["total"] > 10
     assert client.get("/api/v1/items?kind=outfit").json["total"] >= 40

@@ -38,13 +38,14 @@ CATALOG = {
              material="wool", seasons=["autumn", "winter"], tier="luxury", brand="Vantori"),
         item("B-1", name="Gold chain micro", colours=["gold"], styles=["metallic", "embellished"],
              width_cm="8.5", silhouette="chain", sustainability=["vegan", "certified:GRS"],
-             material="vegan leather", limited_edition=True, detachable_strap=True),
+             material="vegan leather", limited_edition=True, detachable_strap=True,
+             url="https://shop.example/bags/gold-chain-micro?colour=gold&utm=lookbook"),
         item("B-2", name="Camel tote", colours=["camel"], width_cm="38", silhouette="tote",
              in_stock=False, material="calfskin", price="480.00"),
     ],
     "lookbooks": [{
         "slug": "desk-to-dinner", "title": "Desk to dinner", "description": "Quiet luxury.",
-        "season": "autumn", "published": True,
+        "season": "autumn", "published": True, "market": "germany", "cover_position": 0,
         "looks": [{"outfit": "O-1", "bag": "B-1", "bundle": ["B-1", "B-2"], "note": "Tonal."}],
     }],
 }

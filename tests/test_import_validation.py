@@ -45,7 +45,7 @@ def _state(db):
         ("B-2,bag,Occasion,black,12,EUR,party,9,clutch", "occasions", "party"),
         ("B-2,bag,No width,black,12,EUR,casual,,clutch", "width_cm", "required"),
         ("B-2,bag,Zero width,black,12,EUR,casual,0,clutch", "width_cm", "more than 0"),
-        ("B-2,bag,Shape,black,12,EUR,casual,9,backpack", "silhouette", "backpack"),
+        ("B-2,bag,Shape,black,12,EUR,casual,9,duffel", "silhouette", "duffel"),
         ("O-2,outfit,Wide outfit,black,12,EUR,casual,9,", "width_cm", "only bags"),
         ("B-2,bag,Null\x00byte,black,12,EUR,casual,9,clutch", "name", "control"),
         ("B-2,bag,Bidi \u202egab,black,12,EUR,casual,9,clutch", "name", "invisible"),

@@ -51,7 +51,7 @@ def _wrong_shape_matrix(models: Path) -> None:
 
 def _string_parameters(models: Path) -> None:
     _rewrite(models, refresh_checksums=False,
-             edit_card=lambda card: card["parameters"].update(curated_weight="0.35"))
+             edit_card=lambda card: card["parameters"].update(diversity="0.15"))
 
 
 def test_the_card_lists_every_file_with_checksum_shape_and_dtype(fitted):
@@ -75,7 +75,7 @@ def test_disagreeing_files_are_refused_on_load(fitted, corrupt, refresh):
 
 def test_string_parameters_are_refused_on_load(fitted):
     _string_parameters(fitted)
-    with pytest.raises(ArtifactError, match="curated_weight"):
+    with pytest.raises(ArtifactError, match="diversity"):
         load_model(fitted)
 
 

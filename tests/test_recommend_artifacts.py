@@ -28,9 +28,16 @@ def small_catalog(db):
 def test_saved_model_loads_memory_mapped_and_ranks_the_same(db, tmp_path):
     small_catalog(db)
     card = fit_and_save(db, tmp_path)
-    assert card["counts"] == {"bags": 4, "outfits": 3, "curated_looks": 2, "features": 62}
+    assert card["counts"]["bags"] == 4 and card["counts"]["curated_looks"] == 2
+    assert card["counts"]["features"] == len(card["features"])
     assert {"numpy", "scikit-learn", "scikit-image", "python"} <= set(card["library_versions"])
-    assert card["evaluation"]["model"].keys() == {"hit_rate@5", "ndcg@5"}
+    assert set(card["evaluation"]) == {"lookbook folds", "cold split"}
+    assert card["evaluation"]["cold split"]["rankers"]["model"].keys() == {"fitb", "hit@5", "hit@10", "mrr"}
+    assert card["coverage"]["outfits"] == 3 and card["coverage"]["distinct_top1"] >= 1
+    weights = {w["feature"]: w for w in card["weights"]["features"]}
+    assert card["weights"]["looks"] == 2
+    assert weights["evening/styles:metallic"]["prior"] == 1.0
+    assert len(weights) == card["counts"]["pair_features"]
     assert read_card(tmp_path)["catalog_revision"] == card["catalog_revision"]
     model, _ = load_model(tmp_path)
     assert isinstance(model.bag_matrix_, np.memmap)
@@ -67,7 +74,7 @@ def test_a_card_pointing_outside_the_models_folder_is_refused(db, tmp_path):
         load_model(tmp_path)
 
 
-def test_the_holder_refits_when_the_catalog_changes(db, tmp_path):
+def test_the_holder_refits_in_the_background_when_the_catalog_changes(db, tmp_path):
     small_catalog(db)
     fit_and_save(db, tmp_path)
     holder = ModelHolder(db, tmp_path)
@@ -76,8 +83,14 @@ def test_the_holder_refits_when_the_catalog_changes(db, tmp_path):
     assert first.fresh and "B5" not in first.model.bag_position_
     add_items(db, bag("B5", "pink", styles=["playful"]))
     with db.session() as session:
+        during = holder.current(session)  # answers at once, from the model it has
+    assert not during.fresh and during.model is first.model
+    assert during.answers_revision != first.answers_revision
+    assert holder.wait(60) and holder.fits == 1
+    with db.session() as session:
         second = holder.current(session)
     assert second.fresh and "B5" in second.model.bag_position_
+    assert isinstance(second.model.bag_matrix_, np.memmap)  # reloaded from disk: shared pages
     assert read_card(tmp_path)["catalog_revision"] == second.revision
     assert holder.ready()[0]
 
@@ -100,9 +113,10 @@ def test_lookbook_fit_and_evaluate_commands(db, run_cli, cli_env):
     from pathlib import Path
 
     assert read_card(Path(cli_env["LOOKBOOK_MODELS_DIR"])) is not None
-    result = run_cli("evaluate")
+    result = run_cli("evaluate", "--folds", "2")
     assert result.exit_code == 0, result.output
-    for row in ("model", "popularity", "random", "hit-rate@5", "NDCG@5"):
+    for row in ("model", "rules only", "colour in outfit", "popularity", "random", "FITB", "hit@10",
+                "MRR", "lookbook folds", "cold split", "coverage", "k/N"):
         assert row in result.output
 
 
@@ -122,6 +136,10 @@ def test_a_restarted_server_serves_an_older_artifact_until_it_refits(db, tmp_pat
         served = holder.current(session)
     assert not served.fresh and "B1" in served.model.bag_position_
     assert "B5" not in served.model.bag_position_
+    restarted = ModelHolder(db, tmp_path)
     with db.session() as session:
-        refitted = ModelHolder(db, tmp_path, refit="sync").current(session)
+        assert not restarted.current(session).fresh
+    restarted.wait(60)
+    with db.session() as session:
+        refitted = restarted.current(session)
     assert refitted.fresh and "B5" in refitted.model.bag_position_

@@ -5,7 +5,7 @@ from sqlalchemy import delete, update
 
 from lookbook.catalog.models import Item
 from lookbook.catalog.revision import bump_revision
-from tests.recommend_fixtures import add_items, add_lookbook, add_rule, bag, outfit, skus
+from tests.recommend_fixtures import add_items, add_lookbook, add_rule, bag, outfit, skus, wait_for_refit
 
 
 def evening_catalog(db):
@@ -33,21 +33,23 @@ def bags_for(client, sku, **params):
     return resp.json
 
 
-def test_a_curated_look_lifts_its_bag_for_similar_outfits(db, client):
+def test_a_curated_look_lifts_its_bag_for_similar_outfits(db, app, client):
     evening_catalog(db)
     before = skus(bags_for(client, "GOWN-2", limit="10"))
     assert before.index("CAMEL") >= 3
     add_lookbook(db, "nights", [("GOWN-1", "CAMEL")])
+    wait_for_refit(app)
     after = bags_for(client, "GOWN-2", limit="10")
     assert skus(after).index("CAMEL") < before.index("CAMEL")
     camel = next(r for r in after["results"] if r["bag"]["sku"] == "CAMEL")
     assert any("curated" in r or "stylists" in r for r in camel["reasons"])
 
 
-def test_unpublished_lookbooks_teach_nothing(db, client):
+def test_unpublished_lookbooks_teach_nothing(db, app, client):
     evening_catalog(db)
     before = skus(bags_for(client, "GOWN-2", limit="10"))
     add_lookbook(db, "draft", [("GOWN-1", "CAMEL")], published=False)
+    wait_for_refit(app)
     assert skus(bags_for(client, "GOWN-2", limit="10")) == before
 
 
@@ -138,6 +140,7 @@ def test_fewer_bags_than_the_limit_says_what_was_relaxed(db, client):
     assert len(body["results"]) == 3
     strict = bags_for(client, "GOWN-1", max_price="50")
     assert strict["results"] == [] and strict["relaxed"] == []
+    assert strict["removed_by"] == ["max_price"]
 
 
 def test_outfits_for_a_bag_and_similar_bags(db, client):
@@ -190,3 +193,47 @@ def test_a_similar_bag_reason_names_the_strongest_shared_feature_of_a_block():
     # Shared: casual 0.09, evening 0.36, business 0.42 - the strongest, yet below 0.09 + 0.36.
     model.bag_matrix_ = np.array([[0.3, 0.6, 0.65], [0.3, 0.6, 0.65]], dtype=np.float32)
     assert model.explain_similar(0, 1, None, None) == ["also made for business"]
+
+
+def test_a_result_far_below_the_best_is_marked_weak(db, client):
+    add_items(
+        db,
+        outfit("GOWN", ["black"], ["evening"]),
+        bag("SHINE", "gold", width="8", styles=["metallic", "embellished"], occasions=["evening"],
+            silhouette="clutch", limited_edition=True),
+        bag("ALSO", "silver", width="9", styles=["metallic"], occasions=["evening"], silhouette="clutch"),
+        bag("ODD", "neon", width="18", styles=["playful", "logo"], occasions=["travel"],
+            material="nylon", silhouette="belt"),
+    )
+    results = bags_for(client, "GOWN")["results"]
+    weak = {r["bag"]["sku"]: r["weak"] for r in results}
+    assert weak == {"SHINE": False, "ALSO": False, "ODD": True}
+
+
+def test_bundles_vary_the_functional_piece_and_the_discount_counts_against_the_budget(db, tmp_path):
+    from decimal import Decimal
+
+    from lookbook import create_app
+
+    add_items(
+        db,
+        outfit("SUIT", ["grey"], ["business"], material="wool"),
+        *[bag(f"ACC-{i}", c, width="12", styles=["minimalist"], material="calfskin", price="100")
+          for i, c in enumerate(["black", "camel", "navy", "brown"])],
+        *[bag(f"TOTE-{i}", c, width="36", silhouette=s, material="calfskin", price="100")
+          for i, (c, s) in enumerate([("beige", "tote"), ("grey", "tote"), ("black", "crossbody")])],
+    )
+    app = create_app({
+        "instance": tmp_path / "instance", "database": db, "database_url": db.url,
+        "secret_key": "test-secret-key-not-for-production", "models_dir": tmp_path / "models",
+        "TESTING": True, "RATELIMIT_ENABLED": False, "bundle_discount_percent": "10",
+    })
+    client = app.test_client()
+    bundles = client.get("/api/v1/outfits/SUIT/bundles?limit=3").json["results"]
+    functional = [b["items"][1]["sku"] for b in bundles]
+    assert len(set(functional)) == 3  # not one tote for every bundle
+    # Each bundle totals 200.00, 180.00 after the 10 % discount: a budget of 190 takes them.
+    within = client.get("/api/v1/outfits/SUIT/bundles?limit=3&max_price=190").json["results"]
+    assert len(within) == 3 and all(Decimal(b["total_price"]) == Decimal("200.00") for b in within)
+    assert all(Decimal(b["discount"]["total_after_discount"]) == Decimal("180.00") for b in within)
+

@@ -1,9 +1,18 @@
 """Colour harmony in LCh (DESIGN §2a): relations are computed, not listed per name."""
 
-import numpy as np
 import pytest
 
-from lookbook.styling.harmony import colour, colour_features, hue_targets, key_colour, palette, relation
+from lookbook.styling.harmony import (
+    RELATIONS,
+    anchor,
+    colour,
+    colour_features,
+    key_colour,
+    palette,
+    relation,
+    relation_strengths,
+)
+from lookbook.styling.rules import HARMONY_RULES
 from lookbook.styling.vocab import COLOURS
 
 
@@ -21,6 +30,9 @@ def c(name: str):
     (["black"], "camel", "neutral"),
     (["black"], "gold", "metallic"),
     (["green"], "purple", "complementary"),
+    (["navy", "white"], "navy", "repeat"),     # the bag's colour is in the outfit
+    (["grey"], "black", "tonal"),              # the achromatic family, a clear lightness step
+    (["white"], "camel", "neutral"),
 ])
 def test_relation_between_outfit_and_bag_colours(outfit, bag, expected):
     assert relation(palette([(n, COLOURS[n]) for n in outfit]), c(bag)) == expected
@@ -31,17 +43,31 @@ def test_an_outfit_is_read_by_its_first_chromatic_colour():
     assert key_colour([c("black"), c("white")]) is None
 
 
-def test_hue_bins_split_a_colour_between_neighbouring_bins():
+def test_colour_features_are_lightness_bins_and_flags():
     feats = colour_features(c("coral"))
-    bins = np.array([feats[f"hue{i}"] for i in range(8)])
-    assert np.count_nonzero(bins) == 2
-    assert bins.sum() == pytest.approx(1.0)
-    assert feats["bold"] == 1.0 and feats["pastel"] == 0.0
+    assert feats["bold"] == 1.0 and feats["pastel"] == 0.0 and feats["neutral"] == 0.0
+    assert sum(feats[k] for k in ("dark", "mid", "light")) == pytest.approx(1.0)
     assert colour_features(c("blush"))["pastel"] == 1.0
-    assert sum(colour_features(c("grey"))[f"hue{i}"] for i in range(8)) == 0.0
+    assert colour_features(c("gold"))["metallic"] == 1.0
 
 
-def test_complementary_targets_favour_the_opposite_hue():
-    weights = hue_targets(0.0, "complementary")
-    assert weights[4] == pytest.approx(1.0)  # 180 degrees away
-    assert weights[0] < 0  # the outfit's own hue is not a complement
+def test_relation_strengths_score_every_vocabulary_colour_at_once():
+    names = list(COLOURS)
+    strengths = relation_strengths(palette([("blue", COLOURS["blue"])]))
+    assert strengths.shape == (len(RELATIONS), len(names))
+    rel = dict(zip(RELATIONS, strengths, strict=True))
+    assert rel["repeat"][names.index("blue")] == 1.0
+    assert rel["tonal"][names.index("navy")] == 1.0  # hue 1 degree apart, 23 lighter
+    assert rel["contrast"][names.index("orange")] == 1.0
+    assert rel["complementary"][names.index("blue")] == 0.0
+    assert not strengths.flags.writeable  # cached per palette, so shared read-only
+
+
+def test_a_relation_names_the_outfit_colour_it_is_to():
+    outfit = palette([("white", COLOURS["white"]), ("blue", COLOURS["blue"])])
+    assert anchor(outfit, c("orange"), "contrast").name == "blue"
+    assert anchor(outfit, c("orange"), "tonal") is None
+
+
+def test_the_rules_speak_only_of_known_relations():
+    assert all(set(rules) <= set(RELATIONS) for rules in HARMONY_RULES.values())

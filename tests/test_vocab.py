@@ -37,3 +37,17 @@ def test_every_vocabulary_swatch_is_named_as_itself():
 def test_hex_colours_are_named_perceptually():
     assert name_for_hex("#d00000") == "red"
     assert name_for_hex("#f5c6c6") == "blush"
+
+
+@pytest.mark.parametrize(("material", "family"), [
+    ("straw", "natural fibre"), ("raffia", "natural fibre"), ("velvet", "fabric/canvas"),
+    ("sequin", "fabric/canvas"), ("lace", "fabric/canvas"), ("metal", "synthetic"),
+    ("metallic", "synthetic"), ("acrylic", "synthetic"), ("suede", "fine leather"),
+    ("patent", "fine leather"), ("nylon", "synthetic"),
+])
+def test_materials_real_catalogs_use_fall_into_their_families(material, family):
+    assert vocab.material_family(material) == family
+
+
+def test_backpacks_wristlets_and_pouches_are_silhouettes():
+    assert {"backpack", "wristlet", "pouch"} <= set(vocab.SILHOUETTES)

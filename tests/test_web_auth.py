@@ -44,7 +44,7 @@ def test_sign_in_shows_the_catalog_and_lookbooks(csrf_app, db, staff):
     client = csrf_app.test_client()
     resp = _login(client, staff, PASSWORD)
     assert resp.status_code == 302 and resp.headers["Location"] == "/curate/"
-    page = client.get("/curate/?q=gold").get_data(as_text=True)
+    page = client.get("/curate/items/?q=gold").get_data(as_text=True)
     assert "Gold chain micro" in page and "Navy suit" not in page
     assert "1 item matching" in page
 
@@ -53,7 +53,9 @@ def test_search_treats_like_wildcards_literally(csrf_app, db, staff):
     add_items(db, item("B-1", name="50% off tote"), item("B-2", name="Plain tote"))
     client = csrf_app.test_client()
     _login(client, staff, PASSWORD)
-    page = client.get("/curate/?q=%25").get_data(as_text=True)
+    page = client.get("/curate/items/?q=%25").get_data(as_text=True)
+    assert "50% off tote" not in page and "Plain tote" not in page
+    page = client.get("/curate/items/?q=50%25").get_data(as_text=True)
     assert "50% off tote" in page and "Plain tote" not in page
 
 

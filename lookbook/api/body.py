@@ -38,6 +38,11 @@ def json_value() -> Any:
     return value
 
 
+def encode_json(data: Any) -> bytes:
+    """Encode an answer compactly as UTF-8 JSON (keys in the order they were built)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
 def json_body() -> dict[str, Any]:
     """Decode the request body as a JSON object or answer 400/415/422."""
     data = json_value()

@@ -8,9 +8,10 @@ from flask import Blueprint, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from lookbook.api.auth import secret_key_required
+from lookbook.api.auth import key_actor, secret_key_required
 from lookbook.api.items import item_json, item_or_404, media_url
 from lookbook.api.problems import ApiProblem, field_error
+from lookbook.catalog.changes import record_photo
 from lookbook.catalog.models import Item
 from lookbook.catalog.params import Params
 from lookbook.images.errors import ImageRejected
@@ -78,6 +79,8 @@ def upload_image(sku: str) -> ResponseReturnValue:
             if item is None:  # deleted while we decoded
                 raise ApiProblem(404, f"no item with sku {sku!r}", title="Not found", slug="unknown-sku")
             attached = service.attach_processed(session, item, processed, mode)
+            record_photo(session, item, key_actor(), created=attached.created,
+                         palette=attached.palette, applied=attached.applied)
     except ImageRejected as exc:
         raise _refused(exc) from None
     body = {**item_json(item), **_result_json(attached, mode)}

@@ -8,14 +8,16 @@ from typing import Any
 from flask import Blueprint, Response, request, url_for
 from flask.typing import ResponseReturnValue
 
-from lookbook.api.auth import secret_key_required
+from lookbook.api.auth import key_actor, secret_key_required
 from lookbook.api.body import json_body, json_value
 from lookbook.api.items import item_json
 from lookbook.api.problems import ApiProblem, field_error
+from lookbook.audit.trail import record as audit
+from lookbook.catalog.changes import delete_item as delete_and_record
+from lookbook.catalog.changes import save_item
 from lookbook.catalog.params import Params
 from lookbook.catalog.queries import get_item
 from lookbook.catalog.records import RowInvalid, parse_item, valid_sku
-from lookbook.catalog.store import upsert_records
 from lookbook.server import appdb
 from lookbook.transfer.importer import (
     CsvRows,
@@ -61,7 +63,7 @@ def create_item() -> ResponseReturnValue:
         if get_item(session, record.sku) is not None:
             raise ApiProblem(409, f"an item with sku {record.sku!r} exists; PUT it to replace it",
                              title="Conflict")
-        upsert_records(session, [record])
+        save_item(session, record, key_actor())
     return _saved(record.sku, 201)
 
 
@@ -80,8 +82,8 @@ def replace_item(sku: str) -> ResponseReturnValue:
         if existing is not None and existing.kind != record.kind:
             raise ApiProblem(409, f"{sku!r} is a {existing.kind}; delete it to reuse the sku",
                              title="Conflict")
-        result = upsert_records(session, [record])
-    return _saved(record.sku, 201 if result.created else 200)
+        saved = save_item(session, record, key_actor())
+    return _saved(record.sku, 201 if saved.created else 200)
 
 
 @bp.delete("/items/<sku:sku>")
@@ -92,7 +94,7 @@ def delete_item(sku: str) -> ResponseReturnValue:
         item = get_item(session, sku)
         if item is None:
             raise ApiProblem(404, f"no item with sku {sku!r}", title="Not found", slug="unknown-sku")
-        session.delete(item)
+        delete_and_record(session, item, key_actor())
     return Response(status=204)
 
 
@@ -117,6 +119,8 @@ def import_items() -> ResponseReturnValue:
             report = import_rows(session, rows, books, dry_run=dry_run)
         except ImportFileError as exc:
             raise ApiProblem(422, str(exc), title="Unreadable import") from None
+        if report.written and report.changed:
+            audit(session, key_actor(), "import", report.summary(), after=report.counts())
     if not report.ok:
         errors = [{"field": f"{e.location}.{e.field}", "message": e.message} for e in report.errors]
         raise ApiProblem(422, f"{len(report.errors)} problem(s); nothing was imported",

@@ -19,8 +19,8 @@ MAX_PER_PAGE = 100
 
 
 def media_url(key: str) -> str:
-    """Return the public URL of a stored media file."""
-    return url_for("media.serve", key=key)
+    """Return the absolute public URL of a stored media file (behind proxies, their host)."""
+    return url_for("media.serve", key=key, _external=True)
 
 
 def item_json(item: Item) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, url_for
 
 from lookbook.api.items import item_json
 from lookbook.api.problems import ApiProblem
@@ -18,7 +18,9 @@ bp = Blueprint("lookbooks", __name__)
 def lookbook_json(book: Lookbook, *, looks: bool = True) -> dict[str, Any]:
     """Return a lookbook as the API shows it; looks carry whole items."""
     data: dict[str, Any] = {"slug": book.slug, "title": book.title,
-                            "description": book.description, "season": book.season}
+                            "description": book.description, "season": book.season,
+                            "market": book.market,
+                            "url": url_for("pages.lookbook", slug=book.slug, _external=True)}
     if looks:
         data["looks"] = [
             {"outfit": item_json(look.outfit), "bag": item_json(look.bag),

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint
 
+from lookbook.analytics.models import EVENT_TYPES, PLACEMENTS
 from lookbook.styling import vocab
 
 bp = Blueprint("openapi", __name__)
@@ -59,7 +60,10 @@ FILTERS = [
     _list_param("sustainability", vocab.SUSTAINABILITY, "sustainability tags"),
     {"name": "min_price", "in": "query", "schema": PRICE},
     {"name": "max_price", "in": "query", "schema": PRICE},
-    {"name": "in_stock", "in": "query", "schema": {"type": "string", "enum": ["true", "false", "any"]}},
+    {"name": "in_stock", "in": "query", "schema": {"type": "string", "enum": ["true", "false", "any"]},
+     "description": "`true`: only items in stock (the default for recommendations); `false`: only "
+                    "items that are out of stock (e.g. to list what is sold out), never a way to lift "
+                    "the filter; `any`: no stock filter at all"},
 ]
 PAGING = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
@@ -80,10 +84,15 @@ RECOMMEND = [
      "style": "form", "explode": False,
      "schema": {"type": "array", "maxItems": 100, "items": {"type": "string", "minLength": 1}}},
 ]
+RULE_OUTFIT = {"name": "outfit", "in": "query", "description": "an outfit sku",
+               "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
+RULE_BAG = {"name": "bag", "in": "query", "description": "a bag sku",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
 ERRORS = {"400": _problem("Invalid parameters"), "414": _problem("The address is too long"),
           "429": _problem("Too many requests"),
           "503": _problem("Database unavailable")}
 WRITE_ERRORS = {**ERRORS, "401": _problem("Missing or invalid secret key"),
+                "403": _problem("A publishable key cannot write"),
                 "415": _problem("Unsupported media type"), "422": _problem("Invalid body")}
 SECRET: list[dict[str, list[str]]] = [{"secretKey": []}]
 
@@ -100,7 +109,9 @@ SCHEMAS: dict[str, Any] = {
     },
     "Colour": {"type": "object", "required": ["name", "hex"], "properties": {
         "name": {"type": "string", "enum": list(vocab.COLOURS)},
-        "hex": {"type": "string", "pattern": "^#[0-9a-f]{6}$"}}},
+        "hex": {"type": "string", "pattern": "^#[0-9a-f]{6}$"},
+        "label": {"type": "string", "description": "the retailer's own colour name (e.g. 'Navy Blue') "
+                                                   "when it differs from the vocabulary name"}}},
     "Item": {
         "type": "object",
         "required": ["sku", "kind", "name", "occasions", "colours", "price", "currency", "images"],
@@ -117,7 +128,10 @@ SCHEMAS: dict[str, Any] = {
             "price": PRICE, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
             "brand": _nullable({"type": "string"}), "tier": _nullable({"type": "string"}),
             "in_stock": {"type": "boolean"}, "limited_edition": {"type": "boolean"},
-            "images": {"type": "array", "items": {"type": "string"}},
+            "url": _nullable({"type": "string", "format": "uri", "maxLength": 2048,
+                              "description": "The retailer's product page (http or https)."}),
+            "images": {"type": "array", "items": {"type": "string", "format": "uri"},
+                       "description": "Absolute URLs of the photos (largest WebP of each)."},
             "image_sizes": {"type": "array", "items": {"type": "array", "items": {"type": "object"}}},
             "width_cm": {"type": "number"}, "size": {"type": "string", "enum": list(vocab.SIZES)},
             "silhouette": {"type": "string"}, "detachable_strap": {"type": "boolean"},
@@ -131,6 +145,8 @@ SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"},
             "colours": {"type": "array", "items": {"type": "string"}},
             "price": {"type": "string"}, "currency": {"type": "string"},
+            "url": _nullable({"type": "string", "maxLength": 2048,
+                              "description": "The retailer's product page: http:// or https:// only."}),
         },
     },
     "ItemPage": {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
@@ -139,7 +155,9 @@ SCHEMAS: dict[str, Any] = {
     "Scored": {"type": "object", "required": ["score", "reasons"], "properties": {
         "bag": _ref("Item"), "outfit": _ref("Item"),
         "score": {"type": "number", "minimum": 0, "maximum": 1},
-        "reasons": {"type": "array", "items": {"type": "string"}}}},
+        "reasons": {"type": "array", "items": {"type": "string"}},
+        "weak": {"type": "boolean", "description": "true when the result scores far below the best "
+                                                   "one: the closest the catalog has, not a strong match"}}},
     "Bundle": {"type": "object", "required": ["items", "total_price", "currency", "score", "reasons"],
                "properties": {
                    "items": {"type": "array", "items": _ref("Item"), "minItems": 2, "maxItems": 2},
@@ -148,15 +166,65 @@ SCHEMAS: dict[str, Any] = {
     "Recommendations": {"type": "object", "required": ["results", "model"], "properties": {
         "outfit": {"type": "object"}, "bag": _ref("Item"),
         "results": {"type": "array", "items": {"anyOf": [_ref("Scored"), _ref("Bundle")]}},
-        "relaxed": {"type": "array", "items": {"type": "string"}},
+        "relaxed": {"type": "array", "items": {"type": "string"},
+                    "description": "filters loosened to fill the answer (e.g. season)"},
+        "removed_by": {"type": "array", "items": {"type": "string"},
+                       "description": "when results is empty: the filter that removed every candidate "
+                                      "(lifting it alone would give results), or every active filter "
+                                      "when no single one is to blame"},
         "model": {"type": "object", "required": ["revision"],
                   "properties": {"revision": {"type": "string"}}}}},
-    "Lookbook": {"type": "object", "required": ["slug", "title", "description", "season"],
+    "Lookbook": {"type": "object", "required": ["slug", "title", "description", "season", "url"],
                  "properties": {"slug": {"type": "string"}, "title": {"type": "string"},
                                 "description": {"type": "string"},
                                 "season": _nullable({"type": "string"}),
+                                "market": _nullable({"type": "string", "enum": list(vocab.MARKETS)}),
+                                "url": {"type": "string", "format": "uri",
+                                        "description": "The lookbook's shopper page (absolute)."},
                                 "looks": {"type": "array", "items": {"type": "object"}},
                                 "looks_count": {"type": "integer"}}},
+    "Rule": {"type": "object", "required": ["action", "bag", "outfit"],
+             "description": "A curator rule: pin or hide a bag for an outfit; a null outfit "
+                            "hides the bag everywhere (only 'hide' may be global).",
+             "properties": {"action": {"type": "string", "enum": ["pin", "hide"]},
+                            "bag": {"type": "string"}, "outfit": _nullable({"type": "string"}),
+                            "created_at": {"type": "string", "format": "date-time"}}},
+    "RuleInput": {"type": "object", "required": ["action", "bag"], "additionalProperties": False,
+                  "properties": {"action": {"type": "string", "enum": ["pin", "hide"]},
+                                 "bag": {"type": "string", "minLength": 1, "maxLength": 64},
+                                 "outfit": _nullable({"type": "string", "minLength": 1,
+                                                      "maxLength": 64})}},
+    "Event": {
+        "type": "object", "required": ["id", "type", "placement"],
+        "description": "One shopper event. Name the item (or outfit and bag) or the lookbook it "
+                       "is about; `look` (the look's number) needs `lookbook`. Nothing about the "
+                       "shopper is stored; the embedding site is taken from the Origin header.",
+        "properties": {
+            "id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$",
+                   "description": "made by the client (e.g. a UUID); a re-sent id is counted once"},
+            "type": {"type": "string", "enum": list(EVENT_TYPES),
+                     "description": "`purchase` needs a secret key"},
+            "placement": {"type": "string", "enum": list(PLACEMENTS)},
+            "item": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},
+            "outfit": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+                       "description": "the outfit the item was shown with"},
+            "bag": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+                    "description": "the bag the item was shown with"},
+            "lookbook": {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80},
+            "look": {"type": "integer", "minimum": 1, "maximum": 1000},
+            "at": {"type": "string", "format": "date-time",
+                   "description": "when it happened (default now); at most 7 days ago, 5 minutes ahead"},
+        },
+    },
+    "EventOutcome": {"type": "object", "required": ["received", "stored", "duplicates", "ignored"],
+                     "properties": {
+                         "received": {"type": "integer"}, "stored": {"type": "integer"},
+                         "duplicates": {"type": "integer", "description": "ids already recorded"},
+                         "ignored": {"type": "array", "description": "events about unknown items or "
+                                                                     "lookbooks (not stored)",
+                                     "items": {"type": "object", "required": ["field", "message"],
+                                               "properties": {"field": {"type": "string"},
+                                                              "message": {"type": "string"}}}}}},
     "ImportReport": {"type": "object", "required": ["rows", "written", "created", "updated"],
                      "properties": {"rows": {"type": "integer"}, "written": {"type": "boolean"},
                                     "created": {"type": "integer"}, "updated": {"type": "integer"},
@@ -242,6 +310,46 @@ def _paths() -> dict[str, Any]:
             "responses": {"200": _json({"type": "object", "required": ["results"], "properties": {
                 "results": {"type": "array", "items": {"type": "object"}}}}),
                 "415": _problem("Unsupported media type"), "422": _problem("Invalid body"), **ERRORS}}},
+        "/rules": {
+            "get": {"summary": "Curator rules, newest first", "security": SECRET,
+                    "parameters": [RULE_OUTFIT, RULE_BAG,
+                                   {"name": "action", "in": "query",
+                                    "schema": {"type": "string", "enum": ["pin", "hide"]}},
+                                   *PAGING],
+                    "responses": {"200": _json({"type": "object",
+                                                "required": ["rules", "page", "per_page", "total"],
+                                                "properties": {
+                                                    "rules": {"type": "array", "items": _ref("Rule")},
+                                                    "page": {"type": "integer"},
+                                                    "per_page": {"type": "integer"},
+                                                    "total": {"type": "integer"}}}),
+                                  "401": _problem("Missing or invalid secret key"), **ERRORS}},
+            "post": {"summary": "Pin or hide a bag for an outfit, or hide it everywhere",
+                     "security": SECRET,
+                     "requestBody": {"required": True, "content": {
+                         "application/json": {"schema": _ref("RuleInput")}}},
+                     "responses": {"200": _json(_ref("Rule"), "Changed or already set"),
+                                   "201": _json(_ref("Rule"), "Created"), **WRITE_ERRORS}},
+            "delete": {"summary": "Remove the rule for a bag and outfit (no outfit: everywhere)",
+                       "security": SECRET,
+                       "parameters": [{**RULE_BAG, "required": True}, RULE_OUTFIT],
+                       "responses": {"204": {"description": "Removed"},
+                                     "404": _problem("No such rule"), **WRITE_ERRORS}},
+        },
+        "/events": {"post": {
+            "summary": "Record shopper events in a batch (impressions, clicks, add-to-carts, purchases)",
+            "description": "No key, or a publishable key, for impressions, clicks and add-to-carts "
+                           "(CORS-enabled for the widget); a secret key for purchases.",
+            "security": [{}, {"publishableKey": []}, SECRET[0]],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["events"], "properties": {"events": {
+                    "type": "array", "minItems": 1, "maxItems": 100, "items": _ref("Event")}}}}}},
+            "responses": {"202": _json(_ref("EventOutcome"), "Stored (re-sent and unknown events "
+                                                             "are counted, not stored)"),
+                          "401": _problem("Unknown or revoked key, or a purchase without a key"),
+                          "403": _problem("A purchase with a publishable key"),
+                          "413": _problem("Too large"), "415": _problem("Unsupported media type"),
+                          "422": _problem("Invalid events"), **ERRORS}}},
         "/lookbooks": {"get": {"summary": "Published lookbooks", "responses": {
             "200": _json({"type": "object", "required": ["lookbooks"], "properties": {
                 "lookbooks": {"type": "array", "items": _ref("Lookbook")}}}), **ERRORS}}},
@@ -263,9 +371,12 @@ def document() -> dict[str, Any]:
         "paths": _paths(),
         "components": {
             "schemas": SCHEMAS,
-            "securitySchemes": {"secretKey": {
-                "type": "http", "scheme": "bearer",
-                "description": "a secret key from `lookbook create-key --secret`"}},
+            "securitySchemes": {
+                "secretKey": {"type": "http", "scheme": "bearer",
+                              "description": "a secret key from `lookbook create-key --secret`"},
+                "publishableKey": {"type": "http", "scheme": "bearer",
+                                   "description": "a publishable key from `lookbook create-key` "
+                                                  "(safe in a web page: reads and shopper events)"}},
         },
     }
 

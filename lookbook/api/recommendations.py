@@ -6,14 +6,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, current_app, request
-from werkzeug.datastructures import MultiDict
+from flask import Blueprint, Response, current_app, request
 
-from lookbook.api.body import json_body
+from lookbook.api.body import encode_json, json_body
 from lookbook.api.items import item_json, item_or_404
 from lookbook.api.problems import ApiProblem, field_error, param_problem
 from lookbook.catalog.params import ParamError
 from lookbook.catalog.records import RowInvalid, parse_item, valid_sku
+from lookbook.recommend.answer_cache import Encoded
 from lookbook.recommend.bundles import BundleAnswer, make_bundles
 from lookbook.recommend.request import RecommendQuery
 from lookbook.recommend.service import Answer, Recommender
@@ -28,14 +28,16 @@ ADHOC_DEFAULTS = {"sku": "adhoc-outfit", "kind": "outfit", "name": "Your outfit"
 
 
 def _reply(subject: str, subject_json: dict[str, Any], results: list[dict[str, Any]],
-           relaxed: list[str], rec: Recommender) -> dict[str, Any]:
+           relaxed: list[str], rec: Recommender, removed_by: list[str] | None = None) -> dict[str, Any]:
     """The envelope every recommendation answer shares: what was asked about, then the results."""
     return {subject: subject_json, "results": results, "relaxed": relaxed,
+            "removed_by": removed_by or [],
             "model": {"revision": rec.served.revision, "fresh": rec.served.fresh}}
 
 
 def _results(answer: Answer, key: str) -> list[dict[str, Any]]:
-    return [{key: item_json(r.item), "score": r.score, "reasons": r.reasons} for r in answer.results]
+    return [{key: item_json(r.item), "score": r.score, "reasons": r.reasons, "weak": r.weak}
+            for r in answer.results]
 
 
 def _bundles_json(answer: BundleAnswer) -> list[dict[str, Any]]:
@@ -58,7 +60,8 @@ def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str,
     outfit = item_or_404(sku, "outfit")
     q = RecommendQuery(source, accent_default=True, strict=True)
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
-    return _reply("outfit", item_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
+    return _reply("outfit", item_json(outfit), _results(answer, "bag"), answer.relaxed, rec,
+                  answer.removed_by)
 
 
 def outfits_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
@@ -72,7 +75,7 @@ def similar_to(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[st
     bag = item_or_404(sku, "bag")
     q = RecommendQuery(source, accent_default=False, strict=True)
     answer = rec.similar_bags(bag, q.filters, q.limit)
-    return _reply("bag", item_json(bag), _results(answer, "bag"), answer.relaxed, rec)
+    return _reply("bag", item_json(bag), _results(answer, "bag"), answer.relaxed, rec, answer.removed_by)
 
 
 def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
@@ -80,7 +83,7 @@ def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[s
     q = RecommendQuery(source, accent_default=True, strict=True)
     answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
                           discount_percent=_discount())
-    return _reply("outfit", item_json(outfit), _bundles_json(answer), answer.relaxed, rec)
+    return _reply("outfit", item_json(outfit), _bundles_json(answer), answer.relaxed, rec, answer.removed_by)
 
 
 OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, Any]]] = {
@@ -88,16 +91,33 @@ OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, 
 }
 
 
-def answer(kind: str, sku: str, source: Mapping[str, Any]) -> dict[str, Any]:
-    """Answer one catalog question, reusing the answer given on this catalog revision."""
+def question_key(kind: str, sku: str, source: Mapping[str, Any]) -> tuple:
+    """Name a question: the site it is asked on (URLs in answers are absolute), kind, sku, params."""
+    pairs = source.items(multi=True) if hasattr(source, "getlist") else source.items()
+    return (request.root_url, kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
+
+
+def answer(kind: str, sku: str, source: Mapping[str, Any]) -> tuple[Encoded, str]:
+    """Answer one catalog question as JSON bytes, reusing the answer given on this revision.
+
+    Returns the answer and where it came from ("process", "shared" or "computed").
+    """
     rec = services.recommender()
     operation = OPERATIONS[kind]
-    if not rec.served.fresh:  # a stale model is a stopgap: never remember its answers
-        return operation(sku, source, rec)
-    pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
-    key = (kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
-    cache = services.answer_cache()
-    return cache.get_or_compute(key, rec.served.revision, lambda: operation(sku, source, rec))
+    revision = rec.answer_revision
+    if revision is None:  # nothing names what the answer depends on: never remember it
+        return Encoded.of(encode_json(operation(sku, source, rec))), "computed"
+    return services.answer_cache().encoded(question_key(kind, sku, source), revision,
+                                           lambda: encode_json(operation(sku, source, rec)))
+
+
+def encoded_response(answered: tuple[Encoded, str]) -> Response:
+    """Send an encoded answer with its ETag (a matching If-None-Match gets 304 later on)."""
+    value, origin = answered
+    resp = Response(value.body, mimetype="application/json")
+    resp.set_etag(value.etag, weak=True)
+    resp.headers["X-Answer-Cache"] = origin  # computed | process | shared: for operators
+    return resp
 
 
 # -- JSON bodies ------------------------------------------------------------------------------
@@ -149,9 +169,9 @@ def adhoc_json(record: Any) -> dict[str, Any]:
 
 # -- views ------------------------------------------------------------------------------------
 @bp.get("/outfits/<sku>/bags")
-def outfit_bags(sku: str) -> dict[str, Any]:
+def outfit_bags(sku: str) -> Response:
     """Complete the look: bags for a catalog outfit."""
-    return answer("bags", sku, request.args)
+    return encoded_response(answer("bags", sku, request.args))
 
 
 @bp.post("/recommendations/bags")
@@ -162,29 +182,30 @@ def adhoc_bags() -> dict[str, Any]:
     q = RecommendQuery(body_params(body), accent_default=True, strict=True)
     rec = services.recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
-    return _reply("outfit", adhoc_json(outfit), _results(answer, "bag"), answer.relaxed, rec)
+    return _reply("outfit", adhoc_json(outfit), _results(answer, "bag"), answer.relaxed, rec,
+                  answer.removed_by)
 
 
 @bp.get("/bags/<sku>/outfits")
-def bag_outfits(sku: str) -> dict[str, Any]:
+def bag_outfits(sku: str) -> Response:
     """Wear it with: outfits for a bag."""
-    return answer("outfits", sku, request.args)
+    return encoded_response(answer("outfits", sku, request.args))
 
 
 @bp.get("/bags/<sku>/similar")
-def bag_similar(sku: str) -> dict[str, Any]:
+def bag_similar(sku: str) -> Response:
     """Bags similar to a bag."""
-    return answer("similar", sku, request.args)
+    return encoded_response(answer("similar", sku, request.args))
 
 
 @bp.get("/outfits/<sku>/bundles")
-def outfit_bundles(sku: str) -> dict[str, Any]:
+def outfit_bundles(sku: str) -> Response:
     """Bundles of an accent and a functional bag for an outfit."""
-    return answer("bundles", sku, request.args)
+    return encoded_response(answer("bundles", sku, request.args))
 
 
 @bp.post("/recommendations")
-def batch() -> dict[str, Any]:
+def batch() -> Response:
     """Answer several recommendation requests in one call (one result per request)."""
     body = json_body()
     requests_ = body.get("requests")
@@ -208,12 +229,13 @@ def batch() -> dict[str, Any]:
             asked.append((str(kind), str(sku)))
     if errors:
         raise ApiProblem(422, "invalid requests", title="Invalid body", errors=errors)
-    results = []
+    results: list[bytes] = []
     for i, (req, (kind, sku)) in enumerate(zip(requests_, asked, strict=True)):
         try:
-            results.append(answer(kind, sku, body_params(req, f"requests[{i}].")))
+            results.append(answer(kind, sku, body_params(req, f"requests[{i}]."))[0].body)
         except ApiProblem as exc:
-            results.append(exc.body())
+            results.append(encode_json(exc.body()))
         except ParamError as exc:
-            results.append(param_problem(exc).body())
-    return {"results": results}
+            results.append(encode_json(param_problem(exc).body()))
+    # The cached answers are already JSON: join them instead of decoding and re-encoding.
+    return Response(b'{"results":[' + b",".join(results) + b"]}", mimetype="application/json")

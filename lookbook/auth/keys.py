@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from lookbook.auth.models import ApiKey
@@ -13,6 +14,8 @@ from lookbook.catalog.text import TextInvalid, check_text, column_limit
 from lookbook.database import utcnow
 
 KEY_PREFIX = "lbk_"
+# Last use is written at most this often per key, so checking a key stays a read.
+LAST_USE_STEP = dt.timedelta(minutes=1)
 
 
 def hash_key(key: str) -> str:
@@ -48,3 +51,29 @@ def find_key(session: Session, presented: str) -> ApiKey | None:
 def revoke_key(session: Session, key: ApiKey) -> None:
     """Revoke a key; it stops working at once."""
     key.revoked_at = utcnow()
+
+
+def needs_use_mark(key: ApiKey, now: dt.datetime | None = None) -> bool:
+    """Tell whether a key's recorded last use is missing or older than the step."""
+    now = now or utcnow()
+    last = key.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
+        last = last.replace(tzinfo=dt.UTC)
+    return last is None or now - last >= LAST_USE_STEP
+
+
+def mark_used(session: Session, key_id: int, now: dt.datetime | None = None) -> None:
+    """Record that a key was used now (unless another request just did)."""
+    now = now or utcnow()
+    session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id,
+               or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at <= now - LAST_USE_STEP))
+        .values(last_used_at=now)
+    )
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    """Return every key, live ones first, newest first."""
+    return list(session.scalars(select(ApiKey).order_by(
+        ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc(), ApiKey.id.desc())))

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +39,10 @@ class Item(Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
         Index("ix_items_kind_size", "kind", "size"),
         Index("ix_items_kind_price", "kind", "price"),
+        # The studio's catalog list sorts by these over 100k items without a full sort.
+        Index("ix_items_name", "name"),
+        Index("ix_items_price", "price"),
+        Index("ix_items_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +141,8 @@ class ItemColour(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(30))
     hex: Mapped[str] = mapped_column(String(7))
+    # The retailer's own name ("Navy Blue", "nude") when it is not the vocabulary's.
+    label: Mapped[str | None] = mapped_column(String(40))
 
     item: Mapped[Item] = relationship(back_populates="colours")
 
@@ -166,19 +173,30 @@ class ItemImage(Base):
 
 
 class CurationRule(Base):
-    """A curator's rule for an outfit: always show (pin) or never show (hide) a bag."""
+    """A curator's rule: always show (pin) or never show (hide) a bag for an outfit.
+
+    A rule without an outfit hides the bag everywhere.  PostgreSQL (like SQLite) treats
+    NULLs as distinct in a unique constraint, so "one global rule per bag" is a partial
+    unique index of its own; and only hiding makes sense everywhere.
+    """
 
     __tablename__ = "curation_rules"
     __table_args__ = (
         CheckConstraint("action IN ('pin', 'hide')", name="action_known"),
+        CheckConstraint("outfit_id IS NOT NULL OR action = 'hide'", name="global_rule_hides"),
         UniqueConstraint("outfit_id", "bag_id", name="uq_curation_rule_pair"),
+        Index("uq_curation_rule_global", "bag_id", unique=True,
+              sqlite_where=text("outfit_id IS NULL"), postgresql_where=text("outfit_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outfit_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
-    bag_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    outfit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), index=True
+    )
+    bag_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(254))
 
 
 class CatalogState(Base):

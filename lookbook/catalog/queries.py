@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item, ItemColour, ItemTag
+from lookbook.catalog.search import like_escape, matches_text  # noqa: F401  (like_escape: re-exported)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,14 @@ def _has_tag(facet: str, values: tuple[str, ...]):
     return exists().where(ItemTag.item_id == Item.id, ItemTag.facet == facet, ItemTag.value.in_(values))
 
 
+def _has_sustainability(values: tuple[str, ...]):
+    """Match sustainability tags; "certified" also matches a named one ("certified:GRS")."""
+    match = ItemTag.value.in_(values)
+    if "certified" in values:
+        match = or_(match, ItemTag.value.like("certified:%"))
+    return exists().where(ItemTag.item_id == Item.id, ItemTag.facet == "sustainability", match)
+
+
 def apply_filters(stmt: Select, f: ItemFilters) -> Select:
     """Add the filters' WHERE clauses to a select over Item."""
     if f.kind:
@@ -45,7 +54,7 @@ def apply_filters(stmt: Select, f: ItemFilters) -> Select:
     if f.season:
         stmt = stmt.where(_has_tag("seasons", f.season))
     if f.sustainability:
-        stmt = stmt.where(_has_tag("sustainability", f.sustainability))
+        stmt = stmt.where(_has_sustainability(f.sustainability))
     if f.colour:
         stmt = stmt.where(
             exists().where(ItemColour.item_id == Item.id, ItemColour.name.in_(f.colour))
@@ -57,22 +66,27 @@ def apply_filters(stmt: Select, f: ItemFilters) -> Select:
     if f.in_stock is not None:
         stmt = stmt.where(Item.in_stock.is_(f.in_stock))
     if f.text:
-        pattern = "%" + like_escape(f.text) + "%"
-        stmt = stmt.where(Item.name.ilike(pattern, escape="\\") | Item.sku.ilike(pattern, escape="\\"))
+        stmt = stmt.where(matches_text(f.text))
     return stmt
 
 
-def like_escape(text: str) -> str:
-    """Escape LIKE wildcards so a search for "50%" matches the text, not everything."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# Orders a list can be read in; each is served by an index (ties broken by id, which
+# SQLite's indexes carry anyway), so a page of 100k items never sorts the table.
+ORDERS = {
+    "sku": (Item.sku,),
+    "name": (Item.name, Item.id),
+    "price": (Item.price, Item.id),
+    "-price": (Item.price.desc(), Item.id.desc()),
+    "recent": (Item.updated_at.desc(), Item.id.desc()),
+}
 
 
 def search_items(
-    session: Session, filters: ItemFilters, page: int = 1, per_page: int = 24
+    session: Session, filters: ItemFilters, page: int = 1, per_page: int = 24, order: str = "sku"
 ) -> tuple[list[Item], int]:
-    """Return one page of items matching the filters (by sku) and the total count."""
+    """Return one page of items matching the filters (in ``order``) and the total count."""
     total = session.scalar(apply_filters(select(func.count(Item.id)), filters)) or 0
-    stmt = apply_filters(select(Item), filters).order_by(Item.sku)
+    stmt = apply_filters(select(Item), filters).order_by(*ORDERS[order])
     stmt = stmt.offset((page - 1) * per_page).limit(per_page)
     return list(session.scalars(stmt)), total
 

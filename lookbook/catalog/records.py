@@ -14,16 +14,17 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 from lookbook.catalog.models import Item, ItemTag
-from lookbook.catalog.text import IDENTIFIER, TextInvalid, check_text, column_limit
+from lookbook.catalog.text import IDENTIFIER, TextInvalid, check_text, column_limit, problem_in
 from lookbook.styling import vocab
-from lookbook.styling.colour import name_for_hex, normalise_hex
+from lookbook.styling.colour_names import UnknownColour, read_colour
 
 FIELDS = (
     "sku", "kind", "name", "occasions", "colours", "material", "styles", "seasons",
     "sustainability", "price", "currency", "brand", "tier", "in_stock", "limited_edition",
-    "width_cm", "size", "silhouette", "detachable_strap", "image",
+    "width_cm", "size", "silhouette", "detachable_strap", "image", "url",
 )
 LIST_FIELDS = ("occasions", "colours", "styles", "seasons", "sustainability")
 BAG_ONLY = ("width_cm", "silhouette", "detachable_strap")
@@ -45,6 +46,8 @@ MAX_TEXT = {"sku": column_limit(Item.sku), "name": column_limit(Item.name),
             "image": 500}
 MAX_TAG = column_limit(ItemTag.value) or 60
 MAX_LIST_ENTRY = 200  # before matching a vocabulary (entries are stored as vocabulary words)
+MAX_URL = column_limit(Item.url) or 2048  # what browsers and the items.url column hold
+URL_SCHEMES = ("http", "https")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
@@ -85,6 +88,10 @@ class ItemRecord:
     silhouette: str | None = None
     detachable_strap: bool = False
     image: str | None = None
+    url: str | None = None  # the retailer's product page (http or https)
+    # The retailer's own colour names, parallel to ``colours`` (None where the name is
+    # the vocabulary's own); empty when every colour was given in vocabulary terms.
+    colour_labels: list[str | None] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -234,31 +241,68 @@ class _Row:
             return None
 
 
-def _colours(row: _Row) -> list[tuple[str, str]]:
+def _colours(row: _Row) -> tuple[list[tuple[str, str]], list[str | None]]:
     values = row.items("colours")
     if not values:
         row.fail("colours", "at least one colour is required (a vocabulary name or #rrggbb)")
-        return []
+        return [], []
     if len(values) > MAX_COLOURS:
         row.fail("colours", f"at most {MAX_COLOURS} colours allowed")
-        return []
+        return [], []
     out: list[tuple[str, str]] = []
+    labels: list[str | None] = []
     for value in values:
-        lowered = value.lower()
-        if lowered in vocab.COLOURS:
-            out.append((lowered, vocab.COLOURS[lowered]))
-            continue
         try:
-            hex_value = normalise_hex(value)
-        except ValueError:
+            read = read_colour(value)
+        except UnknownColour:
             row.fail(
                 "colours",
-                f"{value[:40]!r} is neither a colour name ({', '.join(vocab.COLOURS)}) "
-                "nor a #rrggbb hex value",
+                f"{value[:40]!r} is neither a colour name ({', '.join(vocab.COLOURS)}, a CSS/X11 "
+                "or common fashion colour name) nor a #rrggbb hex value",
             )
-            return []
-        out.append((name_for_hex(hex_value), hex_value))
-    return out
+            return [], []
+        out.append((read.name, read.hex))
+        labels.append(read.label)
+        if read.warning():
+            row.warnings.append(Problem("colours", read.warning() or ""))
+    return out, (labels if any(labels) else [])
+
+
+def _url(row: _Row) -> str | None:
+    """Read the shop link: an absolute http(s) URL with a host, no credentials, no spaces."""
+    value = row.raw.get("url")
+    if _blank(value):
+        return None
+    if not isinstance(value, str):
+        row.fail("url", "must be text (a link like https://shop.example/bags/lyra)")
+        return None
+    value = value.strip()
+    if len(value) > MAX_URL:
+        row.fail("url", f"is {len(value)} characters long; at most {MAX_URL} allowed")
+        return None
+    problem = problem_in(value)
+    if problem:
+        row.fail("url", problem)
+        return None
+    if any(ch.isspace() for ch in value):
+        row.fail("url", "must not contain spaces")
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        row.fail("url", f"{value[:60]!r} is not a valid link")
+        return None
+    if parts.scheme.lower() not in URL_SCHEMES:
+        row.fail("url", f"{value[:60]!r} must start with http:// or https://")
+        return None
+    if not parts.hostname:
+        row.fail("url", f"{value[:60]!r} has no host name")
+        return None
+    if parts.username is not None or parts.password is not None:
+        row.fail("url", "must not contain a user name or password")
+        return None
+    return value
 
 
 def _sustainability(row: _Row) -> list[str]:
@@ -298,7 +342,7 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
     kind = row.choice("kind", vocab.KINDS, required=True)
     name = row.text("name", required=True)
     occasions = row.vocab_list("occasions", vocab.OCCASIONS)
-    colours = _colours(row)
+    colours, colour_labels = _colours(row)
     styles = row.vocab_list("styles", vocab.STYLES)
     seasons = row.vocab_list("seasons", vocab.SEASONS)
     sustainability = _sustainability(row)
@@ -325,6 +369,7 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
     in_stock = row.flag("in_stock", True)
     limited = row.flag("limited_edition", False)
     image = row.text("image")
+    url = _url(row)
 
     width = size = silhouette = None
     strap = False
@@ -360,6 +405,6 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
         occasions=occasions, styles=styles, seasons=seasons, sustainability=sustainability,
         material=material, material_family=family, brand=brand, tier=tier, in_stock=in_stock,
         limited_edition=limited, width_cm=width, size=size, silhouette=silhouette,
-        detachable_strap=strap, image=image,
+        detachable_strap=strap, image=image, url=url, colour_labels=colour_labels,
     )
     return record, row.warnings

@@ -9,13 +9,17 @@ from lookbook.catalog.models import Item
 
 
 def item_to_json(item: Item, media_url: Callable[[str], str]) -> dict[str, Any]:
-    """Return an item as API JSON; ``media_url`` turns a storage key into a URL."""
+    """Return an item as API JSON; ``media_url`` turns a storage key into an absolute URL.
+
+    ``url`` is the retailer's product page (absolute by validation), or null.
+    """
     data: dict[str, Any] = {
         "sku": item.sku,
         "kind": item.kind,
         "name": item.name,
         "occasions": item.occasions,
-        "colours": [{"name": c.name, "hex": c.hex} for c in item.colours],
+        "colours": [{"name": c.name, "hex": c.hex, **({"label": c.label} if c.label else {})}
+                    for c in item.colours],
         "material": item.material,
         "material_family": item.material_family,
         "styles": item.styles,
@@ -27,6 +31,7 @@ def item_to_json(item: Item, media_url: Callable[[str], str]) -> dict[str, Any]:
         "tier": item.tier,
         "in_stock": item.in_stock,
         "limited_edition": item.limited_edition,
+        "url": item.url,
         "images": [],
         "image_sizes": [],
     }

@@ -26,6 +26,7 @@ from lookbook.styling.vocab import COLOURS
 SCALAR_COLUMNS = (
     "sku", "kind", "name", "material", "material_family", "price", "currency", "brand",
     "tier", "in_stock", "limited_edition", "width_cm", "size", "silhouette", "detachable_strap",
+    "url",
 )
 TAG_FACETS = ("occasions", "styles", "seasons", "sustainability")
 BATCH = 2000
@@ -78,12 +79,13 @@ def fetch_records(
     ids = [r.id for r in rows]
     tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     colours: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    labels: dict[int, list[str | None]] = defaultdict(list)
     by_all = skus is None
     for part in [ids] if by_all else chunked(ids, 500):
         tag_q = select(ItemTag.item_id, ItemTag.facet, ItemTag.value).order_by(
             ItemTag.item_id, ItemTag.facet, ItemTag.position
         )
-        col_q = select(ItemColour.item_id, ItemColour.name, ItemColour.hex).order_by(
+        col_q = select(ItemColour.item_id, ItemColour.name, ItemColour.hex, ItemColour.label).order_by(
             ItemColour.item_id, ItemColour.position
         )
         if not by_all:
@@ -91,13 +93,15 @@ def fetch_records(
             col_q = col_q.where(ItemColour.item_id.in_(part))
         for item_id, facet, value in session.execute(tag_q):
             tags[item_id][facet].append(value)
-        for item_id, name, hex_value in session.execute(col_q):
+        for item_id, name, hex_value, label in session.execute(col_q):
             colours[item_id].append((name, hex_value))
+            labels[item_id].append(label)
     out: dict[str, tuple[int, ItemRecord]] = {}
     for r in rows:
         scalars: dict[str, Any] = {c: getattr(r, c) for c in SCALAR_COLUMNS}
         facets: dict[str, Any] = {f: list(tags[r.id].get(f, [])) for f in TAG_FACETS}
-        out[r.sku] = (r.id, ItemRecord(**scalars, **facets, colours=colours[r.id]))
+        own = labels[r.id] if any(labels[r.id]) else []
+        out[r.sku] = (r.id, ItemRecord(**scalars, **facets, colours=colours[r.id], colour_labels=own))
     return out
 
 
@@ -154,9 +158,10 @@ def _tag_rows(item_id: int, record: ItemRecord) -> list[dict[str, Any]]:
 
 
 def _colour_rows(item_id: int, record: ItemRecord) -> list[dict[str, Any]]:
+    labels = record.colour_labels or [None] * len(record.colours)
     return [
-        {"item_id": item_id, "position": i, "name": name, "hex": hex_value}
-        for i, (name, hex_value) in enumerate(record.colours)
+        {"item_id": item_id, "position": i, "name": name, "hex": hex_value, "label": label}
+        for i, ((name, hex_value), label) in enumerate(zip(record.colours, labels, strict=True))
     ]
 
 
@@ -220,7 +225,9 @@ def record_to_fields(record: ItemRecord) -> dict[str, Any]:
         "name": record.name,
         "occasions": record.occasions,
         "colours": [
-            name if hex_value == COLOURS.get(name) else hex_value for name, hex_value in record.colours
+            label or (name if hex_value == COLOURS.get(name) else hex_value)
+            for (name, hex_value), label in zip(
+                record.colours, record.colour_labels or [None] * len(record.colours), strict=True)
         ],
         "material": record.material,
         "styles": record.styles,
@@ -240,6 +247,7 @@ def record_to_fields(record: ItemRecord) -> dict[str, Any]:
             silhouette=record.silhouette,
             detachable_strap=record.detachable_strap,
         )
+    out["url"] = record.url
     return out
 
 

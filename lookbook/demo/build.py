@@ -20,6 +20,7 @@ from lookbook.config import Settings
 from lookbook.database import Database
 from lookbook.demo.catalog import generate, public_fields
 from lookbook.demo.drawing import draw_bag, draw_outfit
+from lookbook.demo.shop import shop_url
 from lookbook.images.service import ImageService
 from lookbook.images.storage import LocalStorage
 from lookbook.recommend.artifacts import fit_and_save
@@ -42,7 +43,7 @@ def write_demo_files(folder: Path, seed: int | None = None, show_progress: bool 
             shot = draw_outfit(item["_shape"], item["colours"])
         name = f"{item['sku'].lower()}.png"
         shot.save(images / name, optimize=False)
-        items.append({**public_fields(item), "image": f"images/{name}"})
+        items.append({**public_fields(item), "image": f"images/{name}", "url": shop_url(item)})
     path = folder / "demo-catalog.json"
     path.write_text(json.dumps({"items": items, "lookbooks": doc["lookbooks"]}, indent=1))
     return path

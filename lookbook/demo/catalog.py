@@ -2,17 +2,21 @@
 
 Items are built from style archetypes (evening shine, business minimal, casual colour,
 heritage craft, spring pastel, holiday metallic, travel utility) so that the catalog
-covers every occasion, size, material family, season and tier, and so that the
-curated looks follow the styling rules of DESIGN §2 the way a stylist would pick them.
+covers every occasion, size, material family, season and tier.  The curated looks are
+picked by a stylist with a taste of her own (:func:`stylist_taste`: black and tonal
+bags, metallic only at night), *not* by the recommender's rules, so that
+``lookbook evaluate`` shows whether the model learns from curators.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import Any
 
-from lookbook.styling.vocab import SIZES
+from lookbook.styling import harmony
+from lookbook.styling.vocab import COLOURS, SIZES
 
 SEED = 20261127
 N_OUTFITS = 48
@@ -190,39 +194,64 @@ def _outfit(i: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
+# The demo's curated lookbooks: (slug, title, description, season, outfit archetypes).
 LOOKBOOKS = (
     ("after-dark-micro-bags", "After dark: small bags that shine",
      "Metallic and embellished micro and mini bags for evenings, weddings and the holidays.",
      "holiday", ("evening", "holiday")),
     ("desk-to-dinner", "Desk to dinner, quietly",
-     "Minimal leather minis in neutral and tonal colours for the working week.",
+     "Black and tonal leather minis for the working week.",
      "autumn", ("business", "heritage")),
-    ("weekend-colour", "Weekend colour",
-     "Playful micro bags that contrast a casual outfit, and a tote for everything else.",
+    ("weekend-colour", "Weekend colour, kept calm",
+     "Casual colour with a small bag in black or in a shade of the outfit's own colour.",
      "spring", ("casual", "pastel", "travel")),
+    ("black-tie-and-after", "Black tie and after",
+     "Gold and silver for the night, black when the dress does the talking.",
+     "winter", ("evening", "holiday")),
+    ("the-tonal-edit", "The tonal edit",
+     "One colour family from head to bag.",
+     "summer", ("casual", "pastel", "business")),
+    ("city-commute", "City commute",
+     "Hands-free minis for days on the move.",
+     "autumn", ("travel", "business", "casual")),
+    ("wedding-guest", "Wedding guest",
+     "Soft colours by day, a little shine by night.",
+     "summer", ("pastel", "evening")),
+    ("heritage-weekends", "Heritage weekends",
+     "Crafted leather in the colours of the outfit.",
+     "winter", ("heritage", "travel")),
 )
+LOOKS_PER_BOOK = 12
+NIGHT = ("evening", "holiday")
+
+
+def stylist_taste(outfit: dict, bag: dict) -> float:
+    """Score a small bag for an outfit the way the demo's stylist sees it.
+
+    Her taste is her own, not the market brief's rules: mostly black bags and bags
+    tonal with (or repeating) the outfit's colours; metallic and embellished bags only
+    at night; loud colour rarely.  The recommender must learn this from her looks.
+    """
+    pal = harmony.palette([(c, COLOURS[c]) for c in outfit["colours"]])
+    colour = harmony.colour(bag["colours"][0], COLOURS[bag["colours"][0]])
+    night = outfit["_archetype"] in NIGHT
+    shiny = colour.metallic or "metallic" in bag["styles"]
+    score = 2.0 * (colour.name == "black")
+    related = harmony.relation(pal, colour)
+    score += {"tonal": 1.8, "repeat": 1.4, "analogous": 0.6}.get(related or "", 0.0)
+    score += (2.5 if night else -3.0) * shiny
+    score += (0.8 if night else -1.0) * ("embellished" in bag["styles"])
+    score -= 1.0 * colour.bold * (colour.name not in ("gold",))
+    score += 0.4 * (bag["material"] in ("calfskin", "lambskin", "leather"))
+    return score
 
 
 def _stylist_pick(outfit: dict, bags: list[dict], rng: random.Random, used: set[str]) -> dict:
-    """Pick the accent bag a stylist would: same archetype family, small, in stock."""
-    arch = outfit["_archetype"]
-    family = {"holiday": {"holiday", "evening"}, "evening": {"evening", "holiday"},
-              "pastel": {"pastel", "casual"}, "travel": {"travel", "casual"}}.get(arch, {arch})
-    pool = [b for b in bags if b["_archetype"] in family and b["in_stock"]
-            and b["width_cm"] and float(b["width_cm"]) < 20 and b["sku"] not in used]
-    pool = pool or [b for b in bags if float(b["width_cm"]) < 20 and b["in_stock"]]
-    outfit_cols = set(outfit["colours"])
-    # Business: tonal/neutral; casual: a colour the outfit does not already wear.
-    if arch in ("business", "heritage"):
-        pool.sort(key=lambda b: (b["colours"][0] not in ("black", "camel", "brown", "beige",
-                                                          "ivory", "grey", "navy", "white"),
-                                 rng.random()))
-    elif arch in ("casual", "pastel", "travel"):
-        pool.sort(key=lambda b: (b["colours"][0] in outfit_cols, rng.random()))
-    else:
-        pool.sort(key=lambda b: ("metallic" not in b["styles"] and "embellished" not in b["styles"],
-                                 rng.random()))
-    return pool[0]
+    """Pick the accent bag the demo stylist would: her taste plus a little whim."""
+    pool = [b for b in bags if b["in_stock"] and float(b["width_cm"]) < 20 and b["sku"] not in used]
+    # Gumbel noise: she mostly takes her favourite, sometimes the second or third.
+    return max(pool, key=lambda b: (stylist_taste(outfit, b) - 0.7 * math.log(-math.log(rng.random())),
+                                    b["sku"]))
 
 
 def _functional_pick(bags: list[dict], accent: dict, rng: random.Random) -> dict | None:
@@ -241,15 +270,16 @@ def generate(seed: int = SEED) -> dict[str, Any]:
     rng = random.Random(seed)
     bags = [_bag(i, rng) for i in range(N_BAGS)]
     outfits = [_outfit(i, rng) for i in range(N_OUTFITS)]
+    looks_rng = random.Random(seed + 1)  # looks vary without changing the items
     lookbooks = []
     for slug, title, description, season, archetypes in LOOKBOOKS:
         used: set[str] = set()
         looks = []
-        chosen = [o for o in outfits if o["_archetype"] in archetypes][:10]
-        for outfit in chosen:
-            accent = _stylist_pick(outfit, bags, rng, used)
+        pool = [o for o in outfits if o["_archetype"] in archetypes]
+        for outfit in looks_rng.sample(pool, min(LOOKS_PER_BOOK, len(pool))):
+            accent = _stylist_pick(outfit, bags, looks_rng, used)
             used.add(accent["sku"])
-            functional = _functional_pick(bags, accent, rng)
+            functional = _functional_pick(bags, accent, looks_rng)
             looks.append({
                 "outfit": outfit["sku"],
                 "bag": accent["sku"],
@@ -263,11 +293,11 @@ def generate(seed: int = SEED) -> dict[str, Any]:
 
 def _note(outfit: dict, bag: dict) -> str:
     colour = bag["colours"][0]
-    if outfit["_archetype"] in ("evening", "holiday"):
+    if outfit["_archetype"] in NIGHT and colour in ("gold", "silver"):
         return f"A small {colour} bag that catches the light is all the jewellery you need."
-    if outfit["_archetype"] in ("business", "heritage"):
-        return f"Keep it tonal: {colour} {bag['material']} with clean lines."
-    return f"Let the {colour} bag be the point of the look."
+    if colour == "black":
+        return f"Black {bag['material']}: the one bag that goes with everything here."
+    return f"Keep it tonal: {colour} {bag['material']} picks up the outfit's colours."
 
 
 def public_fields(item: dict[str, Any]) -> dict[str, Any]:

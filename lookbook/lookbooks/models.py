@@ -31,6 +31,8 @@ class Lookbook(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Who saved last (an email or an API key's label): named in a stale-save conflict.
+    updated_by: Mapped[str | None] = mapped_column(String(254))
 
     looks: Mapped[list[Look]] = relationship(
         back_populates="lookbook",

@@ -40,6 +40,8 @@ class LookbookRecord:
     season: str | None = None
     published: bool = False
     looks: list[LookRecord] = field(default_factory=list)
+    market: str | None = None  # a market id (vocab.MARKETS): re-weights, shown on the page
+    cover_position: int | None = None  # the look on cards and share previews; None = first
 
 
 def _text(raw: Mapping[str, Any], name: str, problems: list[Problem], limit: int,
@@ -114,6 +116,9 @@ def parse_lookbook(raw: Any) -> LookbookRecord:
     published = raw.get("published", False)
     if not isinstance(published, bool):
         problems.append(Problem("published", "must be true or false"))
+    market = raw.get("market")
+    if market is not None and market not in vocab.MARKETS:
+        problems.append(Problem("market", f"expected one of: {', '.join(vocab.MARKETS)}"))
     looks_raw = raw.get("looks") or []
     looks: list[LookRecord] = []
     if not isinstance(looks_raw, list):
@@ -125,11 +130,16 @@ def parse_lookbook(raw: Any) -> LookbookRecord:
             look = _look(i, look_raw, problems)
             if look:
                 looks.append(look)
+    cover = raw.get("cover_position")
+    if cover is not None and (isinstance(cover, bool) or not isinstance(cover, int)
+                              or not 0 <= cover < max(len(looks), 1)):
+        problems.append(Problem("cover_position",
+                                "must be the position of one of the looks (0 is the first)"))
     if problems or slug is None:
         raise RowInvalid(problems)
     return LookbookRecord(
         slug=slug, title=title, description=description, season=season,
-        published=published, looks=looks,
+        published=published, looks=looks, market=market, cover_position=cover,
     )
 
 

@@ -31,6 +31,8 @@ def upsert_lookbooks(
         book.description = record.description
         book.season = record.season
         book.published = record.published
+        book.market = record.market
+        book.cover_position = record.cover_position
         book.looks.clear()
         session.flush()
         for position, look in enumerate(record.looks):
@@ -57,6 +59,8 @@ def _record_fields(record: LookbookRecord) -> dict[str, Any]:
         "description": record.description,
         "season": record.season,
         "published": record.published,
+        "market": record.market,
+        "cover_position": record.cover_position,
         "looks": [
             {"outfit": lk.outfit, "bag": lk.bag, "bundle": list(lk.bundle), "note": lk.note}
             for lk in record.looks
@@ -72,6 +76,8 @@ def lookbook_to_fields(book: Lookbook) -> dict[str, Any]:
         "description": book.description,
         "season": book.season,
         "published": book.published,
+        "market": book.market,
+        "cover_position": book.cover_position,
         "looks": [
             {
                 "outfit": look.outfit.sku,

@@ -45,12 +45,15 @@ from lookbook.recommend.integrity import (
     manifest,
     verify_files,
 )
+from lookbook.recommend.pairs import CROWDED
+from lookbook.recommend.pairs import feature_names as pair_feature_names
 
 log = logging.getLogger(__name__)
 CARD = "model-card.json"
-FORMAT = 2  # 2: bag rows sorted by size
+FORMAT = 3  # 2: bag rows sorted by size; 3: learned pair-feature weights
 MODEL_ARRAYS = ("bag_matrix_", "outfit_matrix_", "outfit_profiles_", "outfit_unit_",
-                "outfit_bounds_", "similar_norms_", "look_outfits_", "look_bags_")
+                "outfit_bounds_", "similar_norms_", "look_outfits_", "look_bags_", "weights_",
+                "prior_weights_")
 KEEP_OLD = 2
 
 
@@ -72,7 +75,7 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def save_model(model: BagRecommender, models_dir: Path, *, evaluation: dict | None = None,
-               fit_seconds: float | None = None) -> dict[str, Any]:
+               coverage: dict | None = None, fit_seconds: float | None = None) -> dict[str, Any]:
     """Write a fitted model and its card; return the card."""
     models_dir.mkdir(parents=True, exist_ok=True)
     folder = f"arrays-{(model.revision_ or 'none')[:8]}-{uuid.uuid4().hex[:8]}"
@@ -85,6 +88,7 @@ def save_model(model: BagRecommender, models_dir: Path, *, evaluation: dict | No
         np.save(target / f"bags_{name}.npy", getattr(model.bags_, name), allow_pickle=False)
     _write_json(target / "meta.json", {
         "feature_names": model.feature_names_,
+        "pair_features": list(model.pairs_.names),
         "bag_skus": model.bags_.skus,
         "outfit_skus": model.outfit_skus_,
         "materials": model.bags_.materials,
@@ -100,17 +104,31 @@ def save_model(model: BagRecommender, models_dir: Path, *, evaluation: dict | No
         "parameters": model.get_params(),
         "counts": {"bags": len(model.bags_.skus), "outfits": len(model.outfit_skus_),
                    "curated_looks": int(len(model.look_bags_)),
-                   "features": len(model.feature_names_)},
+                   "features": len(model.feature_names_),
+                   "pair_features": len(model.pairs_.names)},
         "features": model.feature_names_,
+        "weights": weight_table(model),
         "transformer": {"columns": list(COLUMNS),
                         "note": "rebuilt from the vocabularies; names checked on load"},
         "evaluation": evaluation,
+        "coverage": coverage,
         "fit_seconds": round(fit_seconds, 3) if fit_seconds is not None else None,
         "files": manifest(target),  # checksums, shapes and dtypes, verified on every load
     }
     _write_json(models_dir / CARD, card)
     _prune(models_dir, keep=folder)
     return card
+
+
+def weight_table(model: BagRecommender) -> dict[str, Any]:
+    """Return the learned pair-feature weights beside the rules' prior, largest change first."""
+    rows = [{"feature": name, "prior": round(float(p), 4), "learned": round(float(w), 4)}
+            for name, p, w in zip(model.pairs_.names, model.prior_weights_, model.weights_, strict=True)]
+    rows.sort(key=lambda r: (-abs(r["learned"] - r["prior"]), r["feature"]))
+    return {"looks": int(len(model.look_bags_)), "prior_strength_looks": model.prior_strength,
+            "note": "score = sum of weight x pair feature; weights start at the brief's rules "
+                    "(prior) and are learned from curated looks",
+            "features": rows}
 
 
 def _prune(models_dir: Path, keep: str) -> None:
@@ -141,7 +159,8 @@ def load_model(models_dir: Path, card: dict[str, Any] | None = None) -> tuple[Ba
     verify_files(folder, card.get("files"))
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     transformer = fitted_transformer()
-    if list(FeatureSpace.from_transformer(transformer).names) != meta["feature_names"]:
+    if [*FeatureSpace.from_transformer(transformer).names, CROWDED] != meta["feature_names"] \
+            or list(pair_feature_names()) != meta.get("pair_features"):
         raise ArtifactError("the artifact's features differ from this version's; refit")
     params = check_parameters(card.get("parameters", {}), BagRecommender().get_params())
     model = BagRecommender(**params)
@@ -174,7 +193,7 @@ def fit_catalog(catalog: Catalog, params: dict | None = None) -> tuple[BagRecomm
 def fit_and_save(db: Database, models_dir: Path, *, evaluate: bool = True,
                  progress: Callable[[str], Any] | None = None) -> dict[str, Any]:
     """Read the catalog, fit, evaluate on held-out curated looks, save; return the card."""
-    from lookbook.recommend.evaluation import evaluate_model
+    from lookbook.recommend.evaluation import coverage, evaluate_model
 
     say = progress or (lambda _msg: None)
     say("reading the catalog")
@@ -182,9 +201,12 @@ def fit_and_save(db: Database, models_dir: Path, *, evaluate: bool = True,
         catalog = load_catalog(session)
     say(f"fitting on {len(catalog.bags)} bags and {len(catalog.outfits)} outfits")
     model, seconds = fit_catalog(catalog)
-    scores = None
-    if evaluate and len(catalog.looks) >= 2:
+    scores = reach = None
+    if evaluate and len(set(catalog.looks)) >= 2:
         say(f"evaluating on {len(catalog.looks)} curated looks")
-        scores = evaluate_model(model, catalog).as_dict()
+        result = evaluate_model(model, catalog)
+        scores, reach = {s.name: s.as_dict() for s in result.splits}, result.coverage
+    elif evaluate:
+        reach = coverage(model, catalog)
     say("writing artifacts")
-    return save_model(model, Path(models_dir), evaluation=scores, fit_seconds=seconds)
+    return save_model(model, Path(models_dir), evaluation=scores, coverage=reach, fit_seconds=seconds)

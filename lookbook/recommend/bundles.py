@@ -3,7 +3,8 @@
 Accents and functional pieces are each recommended for the outfit (with every live
 check and curator rule of :mod:`lookbook.recommend.service`); pairs are then scored
 by how well each suits the outfit and how the two bags go together (colour harmony in
-LCh, tier), and ranked.  Price filters apply to the bundle's total.
+LCh, tier), and ranked.  Price filters apply to the bundle's total after the configured
+bundle discount; the bundles shown vary both the accent and the functional piece.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class BundleAnswer:
 
     bundles: list[Bundle] = field(default_factory=list)
     relaxed: list[str] = field(default_factory=list)
+    removed_by: list[str] = field(default_factory=list)  # when empty: the filter(s) to blame
 
 
 def match(accent: BagView, functional: BagView) -> tuple[float, str]:
@@ -92,7 +94,12 @@ def make_bundles(rec: Recommender, outfit: Any, filters: Filters, limit: int, *,
     pairs.sort(key=lambda b: (-b.score, b.accent.item.sku, b.functional.item.sku))
     chosen = _diverse(pairs, limit)
     relaxed = sorted(set(accents.relaxed) | set(functionals.relaxed))
-    return BundleAnswer(chosen, relaxed)
+    blamed: list[str] = []
+    if not chosen:
+        blamed = accents.removed_by or functionals.removed_by or (
+            ["min_price" if filters.min_price is not None else "max_price"]
+            if filters.min_price is not None or filters.max_price is not None else [])
+    return BundleAnswer(chosen, relaxed, blamed)
 
 
 def _pairs(accents: Answer, functionals: Answer, filters: Filters, percent: Decimal) -> list[Bundle]:
@@ -102,29 +109,36 @@ def _pairs(accents: Answer, functionals: Answer, filters: Filters, percent: Deci
             if a.item.sku == f.item.sku or a.item.currency != f.item.currency:
                 continue
             total = (a.item.price + f.item.price).quantize(CENT)
-            if filters.min_price is not None and total < filters.min_price:
+            discount = _discount(total, percent)
+            pays = Decimal(discount["total_after_discount"]) if discount else total
+            if filters.min_price is not None and pays < filters.min_price:
                 continue
-            if filters.max_price is not None and total > filters.max_price:
+            if filters.max_price is not None and pays > filters.max_price:
                 continue
             fit, why = match(BagView.of(a.item), BagView.of(f.item))
             score = ACCENT_SHARE * a.score + FUNCTIONAL_SHARE * f.score + MATCH_SHARE * fit
             carry = f"{f.item.size} {f.item.silhouette}"
             reasons = [*a.reasons[:1], why, f"{article(carry)} {carry} carries the day's essentials"]
-            out.append(Bundle(a, f, total, a.item.currency, round(min(score, 1.0), 4), reasons,
-                              _discount(total, percent)))
+            out.append(Bundle(a, f, total, a.item.currency, round(min(score, 1.0), 4), reasons, discount))
     return out
 
 
 def _diverse(pairs: list[Bundle], limit: int) -> list[Bundle]:
-    """Prefer bundles with an accent not shown yet; repeat accents only to fill up."""
+    """Prefer bundles whose accent and functional piece are both new to the list.
+
+    Then bundles with at least a new accent, then anything, only to fill up: five
+    bundles should not all lean on the same tote.
+    """
     chosen: list[Bundle] = []
-    seen: set[str] = set()
-    for bundle in pairs:
-        if len(chosen) < limit and bundle.accent.item.sku not in seen:
-            chosen.append(bundle)
-            seen.add(bundle.accent.item.sku)
-    for bundle in pairs:
-        if len(chosen) < limit and bundle not in chosen:
-            chosen.append(bundle)
+    accents: set[str] = set()
+    functionals: set[str] = set()
+    for fresh in (lambda b: b.accent.item.sku not in accents and b.functional.item.sku not in functionals,
+                  lambda b: b.accent.item.sku not in accents,
+                  lambda b: True):
+        for bundle in pairs:
+            if len(chosen) < limit and bundle not in chosen and fresh(bundle):
+                chosen.append(bundle)
+                accents.add(bundle.accent.item.sku)
+                functionals.add(bundle.functional.item.sku)
     chosen.sort(key=lambda b: (-b.score, b.accent.item.sku, b.functional.item.sku))
     return chosen

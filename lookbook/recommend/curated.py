@@ -29,13 +29,19 @@ class CuratedVotes(BaseEstimator):
         self.n_looks_ = len(self.bag_index_)
         return self
 
-    def votes(self, vector: np.ndarray) -> dict[int, tuple[float, int]]:
-        """Return {bag position: (vote 0..1, number of similar outfits)} for one outfit."""
+    def votes(self, vector: np.ndarray, exclude: int | None = None) -> dict[int, tuple[float, int]]:
+        """Return {bag position: (vote 0..1, number of similar outfits)} for one outfit.
+
+        ``exclude`` leaves one look out (a look must not vote for itself when the
+        taste model learns from it).
+        """
         check_is_fitted(self, "bag_index_")
         norm = float(np.linalg.norm(vector))
         if self.n_looks_ == 0 or norm == 0:
             return {}
         sims = self.vectors_ @ (np.asarray(vector, dtype=np.float32) / norm)
+        if exclude is not None:
+            sims[exclude] = -np.inf
         k = min(self.n_neighbors, self.n_looks_)
         nearest = np.argpartition(-sims, k - 1)[:k] if k < self.n_looks_ else np.arange(self.n_looks_)
         nearest = nearest[np.lexsort((nearest, -sims[nearest]))]

@@ -22,13 +22,16 @@ class Catalog:
     bags: list[ItemRecord] = field(default_factory=list)
     looks: list[tuple[str, str]] = field(default_factory=list)  # (outfit sku, bag sku)
     revision: str = ""
+    # The lookbook (slug) of each look, parallel to ``looks``; evaluation holds out whole
+    # lookbooks.  Empty when unknown (each look is then its own group).
+    look_books: list[str] = field(default_factory=list)
 
 
-def published_looks(session: Session) -> list[tuple[str, str]]:
-    """Return (outfit sku, bag sku) of every look in a published lookbook, in order."""
+def published_looks(session: Session) -> list[tuple[str, str, str]]:
+    """Return (outfit sku, bag sku, lookbook slug) of every look in a published lookbook, in order."""
     outfit, bag = aliased(Item), aliased(Item)
     stmt = (
-        select(outfit.sku, bag.sku)
+        select(outfit.sku, bag.sku, Lookbook.slug)
         .select_from(Look)
         .join(Lookbook, Look.lookbook_id == Lookbook.id)
         .join(outfit, Look.outfit_id == outfit.id)
@@ -36,16 +39,18 @@ def published_looks(session: Session) -> list[tuple[str, str]]:
         .where(Lookbook.published.is_(True), outfit.kind == "outfit", bag.kind == "bag")
         .order_by(Lookbook.slug, Look.position)
     )
-    return [(o, b) for o, b in session.execute(stmt)]
+    return [(o, b, slug) for o, b, slug in session.execute(stmt)]
 
 
 def load_catalog(session: Session) -> Catalog:
     """Read every item and every published look, with the revision they belong to."""
     revision = current_revision(session)
     records = [rec for _id, rec in fetch_records(session).values()]
+    looks = published_looks(session)
     return Catalog(
         outfits=[r for r in records if r.kind == "outfit"],
         bags=[r for r in records if r.kind == "bag"],
-        looks=published_looks(session),
+        looks=[(o, b) for o, b, _slug in looks],
         revision=revision,
+        look_books=[slug for _o, _b, slug in looks],
     )

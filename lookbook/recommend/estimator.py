@@ -1,18 +1,20 @@
-"""The recommender estimator: target bag profile + vectorised nearest-neighbour search.
+"""The recommender estimator: learned pair-feature weights and one vectorised search.
 
-An outfit is turned into a *target bag profile*: a weight per bag feature, summed from
-named sources (occasion rules, colour harmony with its palette, season, market), plus
-the bags curators chose for similar outfits.  Scoring is then one float32
-matrix-vector product over the fitted bag matrix (a maximum-inner-product
-nearest-neighbour search; rows are stored in size order, so a size filter reads one
-slice), followed by the hard-filter mask, argpartition and MMR on a short list.
+An outfit becomes a pair-feature matrix ``A(outfit)`` (:mod:`lookbook.recommend.pairs`);
+with the weights ``w`` learned from curated looks (:mod:`lookbook.recommend.taste`) every
+bag's score is ``X @ (w @ A)``: one float32 matrix-vector product over the fitted bag
+matrix (a maximum-inner-product nearest-neighbour search; rows are stored in size order,
+so a size filter reads one slice), then the hard-filter mask, argpartition, and MMR on
+a short list.  The curated kNN signal ("outfits like this were paired with...") is one
+pair feature: bags like the ones curators chose for similar outfits.  A result's
+reasons are its largest contributions ``w * (A @ x_bag)`` (:mod:`lookbook.recommend.reasons`).
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -24,17 +26,26 @@ from lookbook.recommend.curated import CuratedVotes
 from lookbook.recommend.data import Catalog
 from lookbook.recommend.diversity import mmr_order
 from lookbook.recommend.features import FeatureSpace, fitted_transformer, rows
-from lookbook.recommend.filters import SIZE_CODE, BagTable, Filters
+from lookbook.recommend.filters import SIZE_CODE, BagTable, Filters, inverse_mask
+from lookbook.recommend.pairs import CROWDED, OutfitContext, PairSpace
 from lookbook.recommend.query import BagView, traits_of
+from lookbook.recommend.taste import PriorShrunkPairwiseLogit
 from lookbook.styling.markets import Market
-from lookbook.styling.rules import OutfitTraits, target_profile
+from lookbook.styling.rules import OutfitTraits
+from lookbook.styling.vocab import ACCENT_SIZES
 
-MASK_CACHE = 64  # filter sets whose masks are kept (the API defaults repeat constantly)
-# Block weights of "looks alike" (similar bags) and "dressed alike" (curated kNN).
-SIMILAR_WEIGHTS = {"styles": 1.0, "colour": 1.0, "family": 0.6, "silhouette": 0.6, "size": 0.8,
-                   "occasions": 0.6, "seasons": 0.3, "tier": 0.4, "flags": 0.2}
+# Block weights of "looks alike" (similar bags, the curated signal) and "dressed alike"
+# (the outfit space the curated kNN searches).
+SIMILAR_WEIGHTS = {"styles": 1.0, "cname": 0.7, "colour": 0.5, "lab": 0.8, "family": 0.6,
+                   "silhouette": 0.6, "size": 0.8, "occasions": 0.6, "seasons": 0.3, "tier": 0.4,
+                   "flags": 0.2, "price": 0.3}
 OUTFIT_WEIGHTS = {"occasions": 1.2, "styles": 0.6, "seasons": 0.5, "family": 0.4, "tier": 0.3,
-                  "colour": 1.0}
+                  "cname": 0.7, "colour": 0.5, "lab": 0.8}
+# A result whose score is this many log-odds below the best is "weak": curators would
+# pick it about e^2 = 7 times less often than the best one.
+WEAK_LOGODDS = 2.0
+CROWDING_OUTFITS = 200  # catalog outfits sampled to measure how often each bag is a top pick
+CROWDING_TOP = 5
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -52,70 +63,72 @@ def _best(scores: np.ndarray, k: int) -> np.ndarray:
 
 @dataclass
 class Ranking:
-    """Candidate bags for one query, best first after diversity, with what scored them."""
+    """Candidate bags (or outfits) for one query, best first after diversity, and their evidence."""
 
     positions: np.ndarray
     scores: np.ndarray
-    sources: list[str] = field(default_factory=list)
-    source_matrix: np.ndarray | None = None
-    scale: float = 1.0
+    exhausted: bool = True  # every item passing the filters is among the candidates
+    pairs: np.ndarray | None = None  # A(outfit): pair features of any bag = pairs @ x_bag
+    context: OutfitContext | None = None
+    scale: float = 1.0  # score units per unit of raw (log-odds) score
     votes: dict[int, tuple[float, int]] = field(default_factory=dict)
-    exhausted: bool = True  # every bag passing the filters is among the candidates
-    traits: OutfitTraits | None = None
-    liked: dict[int, float] = field(default_factory=dict)  # likeness to curated bags
+    weak_gap: float = float("inf")  # a result this far below the best is weak
 
 
 class BagRecommender(BaseEstimator):
-    """Pair outfits with bags; also outfits for a bag and bags like a bag."""
+    """Pair outfits with bags; also outfits for a bag and bags like a bag.
 
-    def __init__(self, curated_weight: float = 0.35, curated_alike: float = 1.0,
+    ``prior_strength`` is how many looks the brief's rules are worth: with fewer looks
+    the learned weights stay near the rules, with many more they follow the curators.
+    ``crowding`` is the log-odds penalty on a bag that is already a top-5 pick for far
+    more catalog outfits than its share, so different outfits get different picks.
+    """
+
+    def __init__(self, *, prior_strength: float = 2.0, n_negatives: int = 24,
                  n_curated_neighbors: int = 5, min_curated_similarity: float = 0.6,
-                 diversity: float = 0.15) -> None:
-        self.curated_weight = curated_weight
-        self.curated_alike = curated_alike
+                 diversity: float = 0.15, crowding: float = 1.0, random_state: int = 0) -> None:
+        self.prior_strength = prior_strength
+        self.crowding = crowding
+        self.n_negatives = n_negatives
         self.n_curated_neighbors = n_curated_neighbors
         self.min_curated_similarity = min_curated_similarity
         self.diversity = diversity
+        self.random_state = random_state
 
     # -- fitting -------------------------------------------------------------------------
     def fit(self, catalog: Catalog, y: None = None) -> BagRecommender:
-        """Learn the feature space, bag matrix, outfit profiles and curated votes."""
+        """Encode bags and outfits, then learn the taste weights from the curated looks."""
         self.transformer_ = fitted_transformer()
-        space = FeatureSpace.from_transformer(self.transformer_)
-        self.feature_names_ = list(space.names)
+        self.feature_names_ = [*FeatureSpace.from_transformer(self.transformer_).names, CROWDED]
         # Rows are kept in size order so a size filter (micro,mini by default) scans one
         # contiguous slice of the matrix instead of all of it.
         bags = sorted(catalog.bags, key=lambda b: SIZE_CODE.get(b.size or "", -1))
         self.bag_matrix_ = self._encode(bags)
         self.bags_ = BagTable.from_records(bags)
         self.outfit_skus_ = [o.sku for o in catalog.outfits]
+        self.revision_ = catalog.revision
         self._finish()
         self.outfit_matrix_ = self._encode(catalog.outfits)
-        self.outfit_profiles_ = np.zeros((len(catalog.outfits), len(space.names)), dtype=np.float32)
-        for i, outfit in enumerate(catalog.outfits):
-            self.outfit_profiles_[i] = self.profile(traits_of(outfit))[1].sum(axis=0)
-        self.look_outfits_, self.look_bags_ = self._look_arrays(catalog.looks)
-        self.revision_ = catalog.revision
+        self.outfit_unit_ = self._outfit_vectors(self.outfit_matrix_)
         self.similar_norms_ = (np.linalg.norm(self.bag_matrix_ * self.similar_weights_, axis=1)
                                + 1e-9).astype(np.float32)
-        self.outfit_unit_ = self._outfit_vectors(self.outfit_matrix_)
-        bounds = [self._bounds(q) for q in self.outfit_profiles_]
-        self.outfit_bounds_ = np.array(bounds, dtype=np.float32).reshape(-1, 2)
-        self._fit_curated()
+        self._learn(catalog.outfits, catalog.looks)
         return self
 
     def _encode(self, records: Sequence[ItemRecord]) -> np.ndarray:
-        if not records:
-            return np.zeros((0, len(self.feature_names_)), dtype=np.float32)
-        return np.ascontiguousarray(self.transformer_.transform(rows(records)), dtype=np.float32)
+        out = np.zeros((len(records), len(self.feature_names_)), dtype=np.float32)
+        if records:  # the last column, how crowded a bag is, is filled in after learning
+            out[:, :-1] = self.transformer_.transform(rows(records))
+        return out
 
     def _finish(self) -> None:
-        """Derive the cheap query-time helpers from the learned arrays (also after loading)."""
+        """Derive the query-time helpers from the feature names and tables (also after loading)."""
         self.space_ = FeatureSpace(tuple(self.feature_names_))
-        self.feature_index_ = self.space_.index()
-        groups, convex = self.space_.groups()
+        self.pairs_ = PairSpace(self.feature_names_)
+        groups, convex, signed = self.space_.groups()
         self.group_starts_ = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
         self.group_convex_ = convex
+        self.group_signed_ = signed
         self.similar_weights_ = self.space_.block_weights(SIMILAR_WEIGHTS)
         self.outfit_weights_ = self.space_.block_weights(OUTFIT_WEIGHTS)
         self.bag_position_ = {s: i for i, s in enumerate(self.bags_.skus)}
@@ -123,7 +136,6 @@ class BagRecommender(BaseEstimator):
         self.feature_blocks_ = [name.partition(":")[0] for name in self.feature_names_]
         blocks = np.array(self.feature_blocks_)
         self.block_columns_ = {b: np.flatnonzero(blocks == b) for b in dict.fromkeys(self.feature_blocks_)}
-        self._mask_cache: dict[Filters, tuple[np.ndarray, int]] = {}
         sizes = np.asarray(self.bags_.size)
         self.size_starts_ = None
         if np.all(sizes[1:] >= sizes[:-1]):
@@ -132,17 +144,90 @@ class BagRecommender(BaseEstimator):
     def _fit_curated(self) -> None:
         """Fit the curated votes from the look arrays (after fit, loading, or new looks)."""
         self.typical_norm_ = float(np.median(self.similar_norms_)) if len(self.similar_norms_) else 1.0
-        look_vectors = self.outfit_unit_[self.look_outfits_]
         self.curated_ = CuratedVotes(self.n_curated_neighbors, self.min_curated_similarity)
-        self.curated_.fit(look_vectors, self.look_bags_)
+        self.curated_.fit(self.outfit_unit_[self.look_outfits_], self.look_bags_)
         self.popularity_ = np.bincount(self.look_bags_, minlength=len(self.bags_.skus))
 
-    def with_looks(self, looks: Sequence[tuple[str, str]]) -> BagRecommender:
-        """Return a copy that learned only these curated looks (content shared, for evaluation)."""
+    def _learn(self, outfits: Sequence[ItemRecord], looks: Sequence[tuple[str, str]]) -> None:
+        """Learn the weights from these looks (the rules alone when there are none)."""
+        self.look_outfits_, self.look_bags_ = self._look_arrays(looks)
+        self._fit_curated()
+        traits = [traits_of(o) for o in outfits]
+        comparisons, per_look = self._comparisons(traits)
+        prior = self.pairs_.prior.copy()
+        crowded = self.pairs_.index[f"bag/{CROWDED}"]
+        prior[crowded] = -self.crowding
+        comparisons[:, crowded] = 0.0  # a fixed penalty: never learned from the looks
+        if len(comparisons):
+            learner = PriorShrunkPairwiseLogit(prior_strength=self.prior_strength)
+            learner.fit(comparisons, prior=prior, comparisons_per_look=per_look)
+            weights = learner.coef_
+        else:
+            weights = prior
+        self.weights_ = np.asarray(weights, dtype=np.float32)
+        self.prior_weights_ = np.asarray(prior, dtype=np.float32)
+        self.outfit_profiles_ = np.zeros((len(traits), len(self.feature_names_)), dtype=np.float32)
+        for i, t in enumerate(traits):
+            self.outfit_profiles_[i] = self.weights_ @ self.pairs_.matrix(self.pairs_.context(t))
+        bounds = [self._bounds(q) for q in self.outfit_profiles_]
+        self.outfit_bounds_ = np.array(bounds, dtype=np.float32).reshape(-1, 2)
+        self._measure_crowding()
+
+    def _measure_crowding(self) -> None:
+        """Fill the crowded column: how far above its share each small bag is a top pick.
+
+        Measured with the learned weights over a sample of catalog outfits (in-stock
+        micro/mini bags, the API's defaults); 0 for a bag picked no more than its share,
+        approaching 1 for one in every outfit's top 5.
+        """
+        column = self.feature_names_.index(CROWDED)
+        self.bag_matrix_ = self.bag_matrix_.copy()  # copies from with_looks share the old one
+        self.bag_matrix_[:, column] = 0.0
+        start, end = self._rows_for(Filters(size=ACCENT_SIZES))
+        n_outfits = len(self.outfit_profiles_)
+        stock = np.asarray(self.bags_.in_stock[start:end], dtype=bool)
+        if n_outfits == 0 or np.count_nonzero(stock) <= CROWDING_TOP:
+            return
+        rng = np.random.default_rng(self.random_state)
+        sample = np.sort(rng.choice(n_outfits, min(n_outfits, CROWDING_OUTFITS), replace=False))
+        scores = self.outfit_profiles_[sample] @ self.bag_matrix_[start:end].T
+        scores[:, ~stock] = -np.inf
+        top = np.argpartition(-scores, CROWDING_TOP - 1, axis=1)[:, :CROWDING_TOP]
+        counts = np.bincount(top.ravel(), minlength=end - start).astype(np.float32)
+        share = CROWDING_TOP * len(sample) / np.count_nonzero(stock)
+        self.bag_matrix_[start:end, column] = np.clip(1.0 - share / np.maximum(counts, 1e-9), 0.0, 1.0)
+    def _comparisons(self, traits: Sequence[OutfitTraits]) -> tuple[np.ndarray, float]:
+        """Return pair-feature differences (chosen bag - other bag of its size), one row each."""
+        rng = np.random.default_rng(self.random_state)
+        sizes = np.asarray(self.bags_.size)
+        by_size = {int(code): np.flatnonzero(sizes == code) for code in np.unique(sizes)}
+        out: list[np.ndarray] = []
+        used = 0
+        for i, (o, b) in enumerate(zip(self.look_outfits_, self.look_bags_, strict=True)):
+            same = by_size[int(sizes[b])]
+            others = same[same != b]
+            if not len(others):
+                continue
+            if len(others) > self.n_negatives:
+                others = np.sort(rng.choice(others, self.n_negatives, replace=False))
+            liked = self._liked(self.curated_.votes(self.outfit_unit_[o], exclude=i))
+            a = self.pairs_.matrix(self.pairs_.context(traits[o]), liked)
+            chosen = a @ self.bag_matrix_[b]
+            out.append(chosen[None, :] - (a @ self.bag_matrix_[others].T).T)
+            used += 1
+        if not out:
+            return np.zeros((0, len(self.pairs_.names))), 1.0
+        matrix = np.vstack(out)
+        return matrix, len(matrix) / used
+
+    def with_looks(self, looks: Sequence[tuple[str, str]], outfits: Sequence[ItemRecord]) -> BagRecommender:
+        """Return a copy that learned only these curated looks (content shared, for evaluation).
+
+        ``outfits`` are the catalog outfits the model was fitted on, in the same order.
+        """
         check_is_fitted(self, "bag_matrix_")
         other = copy.copy(self)
-        other.look_outfits_, other.look_bags_ = self._look_arrays(looks)
-        other._fit_curated()
+        other._learn(outfits, looks)
         return other
 
     def _look_arrays(self, looks: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -155,27 +240,31 @@ class BagRecommender(BaseEstimator):
     def _outfit_vectors(self, matrix: np.ndarray) -> np.ndarray:
         return _unit_rows(matrix * self.outfit_weights_)
 
-    # -- profiles and scores -------------------------------------------------------------
-    def profile(self, traits: OutfitTraits, season: str | None = None,
-                market: Market | None = None) -> tuple[list[str], np.ndarray]:
-        """Return the target profile's source names and their weight rows (n_sources, d)."""
-        sources = target_profile(traits, season=season, market=market.weights if market else None,
-                                 market_name=market.label if market else None)
-        index = self.feature_index_
-        matrix = np.zeros((len(sources), len(index)), dtype=np.float32)
-        for row, src in enumerate(sources):
-            for key, w in src.weights.items():
-                j = index.get(key)
-                if j is not None:
-                    matrix[row, j] += w
-        return [s.name for s in sources], matrix
+    # -- scores --------------------------------------------------------------------------
+    def _liked(self, votes: dict[int, tuple[float, int]]) -> np.ndarray | None:
+        """Return the bag-space direction of the bags curators chose for similar outfits.
+
+        Its product with a bag row is how much that bag looks like them (about 1 for a
+        voted bag itself): the vote-weighted mean of their similarity-weighted unit rows.
+        """
+        if not votes:
+            return None
+        voted = np.fromiter(votes, dtype=np.int64)
+        weight = np.array([votes[int(b)][0] for b in voted], dtype=np.float32)
+        liked = self.bag_matrix_[voted] * self.similar_weights_ ** 2 / self.similar_norms_[voted, None]
+        return (weight[:, None] * liked).sum(axis=0) / (weight.sum() * self.typical_norm_)
 
     def _bounds(self, q: np.ndarray) -> tuple[float, float]:
-        """Return the lowest and highest score any bag could get from profile ``q``."""
-        pos, neg = np.maximum(q, 0), np.minimum(q, 0)
+        """Return the lowest and highest score any bag could get from bag-space weights ``q``."""
         starts = self.group_starts_
+        if not len(starts):
+            return 0.0, 0.0
+        pos, neg = np.maximum(q, 0), np.minimum(q, 0)
         hi = np.where(self.group_convex_, np.maximum.reduceat(pos, starts), np.add.reduceat(pos, starts))
         lo = np.where(self.group_convex_, np.minimum.reduceat(neg, starts), np.add.reduceat(neg, starts))
+        spread = np.add.reduceat(np.abs(q), starts)
+        hi = np.where(self.group_signed_, spread, hi)
+        lo = np.where(self.group_signed_, -spread, lo)
         return float(lo.sum()), float(hi.sum())
 
     def outfit_vector(self, outfit: ItemRecord | None = None, sku: str | None = None) -> np.ndarray:
@@ -187,52 +276,35 @@ class BagRecommender(BaseEstimator):
             return self._outfit_vectors(self._encode([outfit]))[0]
         return np.zeros(len(self.feature_names_), dtype=np.float32)
 
+    def _context(self, traits: OutfitTraits, season: str | None, market: Market | None) -> OutfitContext:
+        return self.pairs_.context(traits, season=season, market=market.weights if market else None,
+                                   market_name=market.label if market else None)
+
     def rank_bags(self, traits: OutfitTraits, filters: Filters, limit: int, *,
                   outfit_vector: np.ndarray | None = None, season: str | None = None,
                   market: Market | None = None, extra: int = 0) -> Ranking:
-        """Rank bags for an outfit: profile, one mat-vec, curated votes, mask, top-k, MMR."""
+        """Rank bags for an outfit: pair matrix, one mat-vec, mask, top-k, MMR."""
         check_is_fitted(self, "bag_matrix_")
-        names, sources = self.profile(traits, season, market)
-        q = sources.sum(axis=0)
-        lo, hi = self._bounds(q)
-        scale = (1.0 - self.curated_weight) / max(hi - lo, 1e-6)
+        context = self._context(traits, season, market)
         votes = self.curated_.votes(outfit_vector) if outfit_vector is not None else {}
-        target = q * scale
-        liked_target = None
-        if votes:
-            # Bags like the ones curators chose for similar outfits join the same target
-            # (the vote-weighted mean of their similarity-weighted unit rows), so a single
-            # mat-vec still scores every bag.
-            voted = np.fromiter(votes, dtype=np.int64)
-            weight = np.array([votes[int(b)][0] for b in voted], dtype=np.float32)
-            rows = self.bag_matrix_[voted] * self.similar_weights_ ** 2 / self.similar_norms_[voted, None]
-            liked_target = (weight[:, None] * rows).sum(axis=0) / (weight.sum() * self.typical_norm_)
-            target = target + self.curated_weight * self.curated_alike * liked_target
+        pairs = self.pairs_.matrix(context, self._liked(votes))
+        q = self.weights_ @ pairs
+        lo, hi = self._bounds(q)
+        scale = 1.0 / max(hi - lo, 1e-6)
         start, end = self._rows_for(filters)
-        scores = self.bag_matrix_[start:end] @ target.astype(np.float32)
-        direct = self.curated_weight * (1.0 - self.curated_alike)
-        if direct > 0:
-            for pos, (vote, _n) in votes.items():
-                if start <= pos < end:
-                    scores[pos - start] += direct * vote
+        scores = self.bag_matrix_[start:end] @ (q * scale).astype(np.float32)
         ranking = self._top(scores, filters, limit + extra, limit, offset=-lo * scale, start=start)
-        ranking.sources, ranking.source_matrix, ranking.scale = names, sources, scale
-        ranking.votes, ranking.traits = votes, traits
-        if liked_target is not None:
-            ranking.liked = {int(p): float(self.bag_matrix_[p] @ liked_target) for p in ranking.positions}
+        ranking.pairs, ranking.context, ranking.scale, ranking.votes = pairs, context, scale, votes
+        ranking.weak_gap = WEAK_LOGODDS * scale
         return ranking
 
-    def _inverse_mask(self, filters: Filters) -> tuple[np.ndarray, int]:
-        """Return (bags failing the filters, number passing), cached per filter set."""
-        key = replace(filters, exclude=())
-        hit = self._mask_cache.get(key)
-        if hit is None:
-            mask = filters.mask(self.bags_)
-            hit = (~mask, int(np.count_nonzero(mask)))
-            if len(self._mask_cache) >= MASK_CACHE:
-                self._mask_cache.pop(next(iter(self._mask_cache)), None)
-            self._mask_cache[key] = hit
-        return hit
+    def scores(self, traits: OutfitTraits, positions: np.ndarray, *,
+               outfit_vector: np.ndarray | None = None) -> np.ndarray:
+        """Return the raw (log-odds) scores of some bags for an outfit, with no filter or MMR."""
+        check_is_fitted(self, "bag_matrix_")
+        votes = self.curated_.votes(outfit_vector) if outfit_vector is not None else {}
+        q = self.weights_ @ self.pairs_.matrix(self.pairs_.context(traits), self._liked(votes))
+        return self.bag_matrix_[positions] @ q
 
     def _rows_for(self, filters: Filters) -> tuple[int, int]:
         """Return the row range that holds every bag of the sizes the filters allow."""
@@ -252,7 +324,7 @@ class BagRecommender(BaseEstimator):
         ``scores`` cover rows ``start`` to ``start + len(scores)`` of the bag matrix.
         """
         end = start + len(scores)
-        inverse, n_valid = self._inverse_mask(filters)  # every passing bag lies in the range
+        inverse, n_valid = inverse_mask(self.bags_, filters)  # every passing bag lies in the range
         np.putmask(scores, inverse[start:end], -np.inf)
         for sku in filters.exclude:
             pos = self.bag_position_.get(sku)
@@ -272,11 +344,12 @@ class BagRecommender(BaseEstimator):
         return Ranking(part, cand_scores.astype(np.float32), exhausted=k >= n_valid)
 
     def pair_context(self, traits: OutfitTraits) -> Ranking:
-        """Return an empty ranking holding an outfit's profile, to explain any bag for it."""
-        names, sources = self.profile(traits)
-        lo, hi = self._bounds(sources.sum(axis=0))
-        return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), names, sources,
-                       (1.0 - self.curated_weight) / max(hi - lo, 1e-6), traits=traits)
+        """Return an empty ranking holding an outfit's pair matrix, to explain any bag for it."""
+        context = self.pairs_.context(traits)
+        pairs = self.pairs_.matrix(context)
+        lo, hi = self._bounds(self.weights_ @ pairs)
+        return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), pairs=pairs,
+                       context=context, scale=1.0 / max(hi - lo, 1e-6))
 
     # -- the other directions ------------------------------------------------------------
     def rank_outfits(self, bag_sku: str, limit: int, exclude: Sequence[str] = ()) -> Ranking:
@@ -288,23 +361,23 @@ class BagRecommender(BaseEstimator):
             return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         raw = self.outfit_profiles_ @ self.bag_matrix_[pos]
         lo, hi = self.outfit_bounds_[:, 0], self.outfit_bounds_[:, 1]
-        scores = (1.0 - self.curated_weight) * (raw - lo) / np.maximum(hi - lo, 1e-6)
         curated = np.zeros(n)
+        counts = np.zeros(n, dtype=np.int64)
         paired = self.look_outfits_[self.look_bags_ == pos]
         if len(paired):
             # Outfits curators paired with this bag vote, and so do outfits dressed like them.
             sims = self.outfit_unit_ @ self.outfit_unit_[paired].T
             sims[sims < self.min_curated_similarity] = 0
-            curated = sims.max(axis=1)
-        scores = scores + self.curated_weight * curated
+            curated, counts = sims.max(axis=1), np.count_nonzero(sims, axis=1)
+        curated_weight = float(self.weights_[self.pairs_.row_of["curated"]])
+        scores = (raw + curated_weight * curated - lo) / np.maximum(hi - lo, 1e-6)
         for sku in exclude:
             if sku in self.outfit_position_:
                 scores[self.outfit_position_[sku]] = -np.inf
         k = min(n, max(4 * limit, limit + 20))
         part = _best(scores, k)
         ranking = Ranking(part, scores[part].astype(np.float32), exhausted=k >= n)
-        ranking.votes = {int(i): (float(curated[i]), int(np.count_nonzero(sims[i]))) for i in part
-                         if curated[i] > 0} if len(paired) else {}
+        ranking.votes = {int(i): (float(curated[i]), int(counts[i])) for i in part if curated[i] > 0}
         return ranking
 
     def rank_similar(self, bag_sku: str, filters: Filters, limit: int) -> Ranking:
@@ -320,48 +393,21 @@ class BagRecommender(BaseEstimator):
         return self._top(scores, filters, limit, limit)
 
     # -- explanations --------------------------------------------------------------------
-    def components(self, ranking: Ranking, pos: int) -> dict[tuple[str, str], float]:
-        """Return each (source, block)'s share of a bag's score in a ranking."""
-        out: dict[tuple[str, str], float] = {}
-        if ranking.source_matrix is not None:
-            contrib = ranking.source_matrix * self.bag_matrix_[pos] * ranking.scale
-            for s, name in enumerate(ranking.sources):
-                for j in np.flatnonzero(contrib[s]):
-                    key = (name, self.feature_blocks_[j])
-                    out[key] = out.get(key, 0.0) + float(contrib[s, j])
-        vote = ranking.votes.get(int(pos))
-        share = self.curated_weight * (
-            (1.0 - self.curated_alike) * (vote[0] if vote else 0.0)
-            + self.curated_alike * ranking.liked.get(int(pos), 0.0))
-        if share > 0:
-            if vote:
-                n = vote[1]
-                label = f"paired with {n} similar outfit{'s' if n != 1 else ''} in curated lookbooks"
-            else:
-                label = "like the bags our stylists paired with similar outfits"
-            out[(f"curated:{label}", "curated")] = share
-        return out
+    def contributions(self, ranking: Ranking, pos: int) -> np.ndarray:
+        """Return each pair feature's share of a bag's score in a ranking (score units)."""
+        if ranking.pairs is None:
+            return np.zeros(len(self.weights_), dtype=np.float32)
+        return self.weights_ * (ranking.pairs @ self.bag_matrix_[pos]) * ranking.scale
 
     def explain(self, ranking: Ranking, pos: int, bag: BagView) -> list[str]:
         """Return up to three sentences naming what scored this bag in this ranking."""
-        comps = self.components(ranking, pos)
-        palette = list(ranking.traits.palette) if ranking.traits else []
-        sentences: list[str] = []
-        for source, block in reasons_mod.pick(comps, limit=4):
-            key = self._strongest(ranking, source, block, pos)
-            text = reasons_mod.sentence(source, key, bag, palette)
-            if text not in sentences:
-                sentences.append(text)
-        return sentences[:3]
-
-    def _strongest(self, ranking: Ranking, source: str, block: str, pos: int) -> str:
-        """Return the feature of a block that gave a source its largest contribution."""
-        if block == "curated" or ranking.source_matrix is None:
-            return "curated:"
-        s = ranking.sources.index(source)
-        cols = self.block_columns_[block]
-        contrib = ranking.source_matrix[s, cols] * self.bag_matrix_[pos, cols]
-        return self.feature_names_[cols[int(np.argmax(contrib))]]
+        if ranking.context is None:
+            return []
+        evidence = reasons_mod.Evidence(
+            names=self.pairs_.names, contributions=self.contributions(ranking, pos),
+            context=ranking.context, bag=bag, bag_row=self.bag_matrix_[pos],
+            bag_columns=self.feature_names_, vote=ranking.votes.get(int(pos)))
+        return reasons_mod.explain(evidence)
 
     def explain_similar(self, pos: int, other: int, bag: BagView, viewed: BagView) -> list[str]:
         """Say what a similar bag shares with the viewed one, strongest first."""

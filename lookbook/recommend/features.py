@@ -3,9 +3,10 @@
 Every item (outfit or bag) becomes one float32 row in a shared feature space whose
 columns are named ``"block:value"``, the names the styling rules weigh.  Categorical
 blocks are one-hot (``OneHotEncoder``) or mean-normalised multi-hot, so each block of a
-row sums to at most 1 and a target profile's score stays bounded; colour is encoded
-from the primary colour's LCh (hue bins, lightness bins, pastel/bold/neutral/metallic)
-plus its scaled CIELAB coordinates.
+row sums to at most 1 and a score's bound stays computable; colour is encoded from the
+primary colour: its vocabulary name (one-hot, the basis of every colour relation the
+pair features compute in LCh), lightness bins, neutral/metallic/pastel/bold flags and
+its scaled CIELAB coordinates; price as soft bins on a log scale.
 """
 
 from __future__ import annotations
@@ -22,16 +23,19 @@ from sklearn.utils.validation import check_is_fitted
 from lookbook.catalog.records import ItemRecord
 from lookbook.recommend.query import colours_of
 from lookbook.styling import harmony
-from lookbook.styling.rules import FEATURE_BLOCKS
+from lookbook.styling.rules import FEATURE_BLOCKS, PRICE_CENTRES
 
 # Input columns, in the order rows are built.
-COLUMNS = ("occasions", "styles", "family", "silhouette", "size", "seasons", "tier", "flags", "colours")
+COLUMNS = ("occasions", "styles", "family", "silhouette", "size", "seasons", "tier", "flags",
+           "colours", "price")
 MULTI = ("occasions", "styles", "seasons")
 SINGLE = ("family", "silhouette", "size", "tier")
 LAB_NAMES = ("L", "a", "b")
 # Blocks whose row values form a convex combination (sum <= 1): a score's bound over such
-# a block is its largest weight.  Other columns count independently.
-CONVEX_GROUPS = (*MULTI, *SINGLE, "colour:hue", "colour:light")
+# a block is its largest weight.  "lab" holds signed coordinates; other columns count
+# independently within 0..1.
+CONVEX_GROUPS = (*MULTI, *SINGLE, "colour:light", "cname", "price")
+SIGNED_GROUPS = ("lab",)
 
 
 class MultiHotEncoder(TransformerMixin, BaseEstimator):
@@ -64,19 +68,19 @@ class MultiHotEncoder(TransformerMixin, BaseEstimator):
 
 
 class PaletteEncoder(TransformerMixin, BaseEstimator):
-    """Encode an ordered palette by its primary colour in LCh and CIELAB."""
+    """Encode an ordered palette by its primary colour: name, lightness, flags, CIELAB."""
 
     def fit(self, X, y=None):  # noqa: N803
         """Record the output columns; there is nothing to learn from data."""
-        self.feature_names_ = [*FEATURE_BLOCKS["colour"], *(f"lab_{n}" for n in LAB_NAMES)]
+        self.feature_names_ = [*FEATURE_BLOCKS["colour"], *(f"cname.{n}" for n in FEATURE_BLOCKS["cname"]),
+                               *(f"lab.{n}" for n in LAB_NAMES)]
         self.n_features_in_ = 1
         return self
 
     def transform(self, X):  # noqa: N803
         check_is_fitted(self, "feature_names_")
         column = np.asarray(X, dtype=object).reshape(len(X), -1)[:, 0]
-        width = len(self.feature_names_)
-        out = np.zeros((len(column), width), dtype=np.float32)
+        out = np.zeros((len(column), len(self.feature_names_)), dtype=np.float32)
         cache: dict[tuple, np.ndarray] = {}
         for row, colours in enumerate(column):
             key = tuple(tuple(c) for c in (colours or ()))
@@ -93,11 +97,47 @@ class PaletteEncoder(TransformerMixin, BaseEstimator):
         feats = harmony.colour_features(pal[0])
         # A metallic trim anywhere in the palette reads as metallic.
         feats["metallic"] = max(feats["metallic"], 0.5 * any(c.metallic for c in pal[1:]))
+        feats[f"cname.{pal[0].name}"] = 1.0
         lab = pal[0].lab
-        feats.update(lab_L=lab[0] / 100.0, lab_a=lab[1] / 100.0, lab_b=lab[2] / 100.0)
+        feats.update({"lab.L": lab[0] / 100.0, "lab.a": lab[1] / 100.0, "lab.b": lab[2] / 100.0})
         for i, name in enumerate(self.feature_names_):
-            vec[i] = feats[name]
+            vec[i] = feats.get(name, 0.0)
         return vec
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "feature_names_")
+        return np.array(self.feature_names_, dtype=object)
+
+
+def price_bins(prices: np.ndarray) -> np.ndarray:
+    """Split each price linearly (on a log scale) between its two nearest centres."""
+    logp = np.log(np.maximum(np.asarray(prices, dtype=float), 1e-3))
+    centres = np.log(np.array(PRICE_CENTRES))
+    pos = np.clip(np.interp(logp, centres, np.arange(len(centres))), 0, len(centres) - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, len(centres) - 1)
+    frac = pos - lo
+    out = np.zeros((len(logp), len(centres)), dtype=np.float32)
+    rows = np.arange(len(logp))
+    np.add.at(out, (rows, lo), 1 - frac)
+    np.add.at(out, (rows, hi), frac)
+    out[np.asarray(prices, dtype=float) <= 0] = 0  # an unpriced item has no price band
+    return out
+
+
+class PriceEncoder(TransformerMixin, BaseEstimator):
+    """Encode a price as soft bins over :data:`PRICE_CENTRES` on a log scale."""
+
+    def fit(self, X, y=None):  # noqa: N803
+        """Record the output columns; the centres come from the rules, not from data."""
+        self.feature_names_ = list(FEATURE_BLOCKS["price"])
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X):  # noqa: N803
+        check_is_fitted(self, "feature_names_")
+        column = np.asarray(X, dtype=object).reshape(len(X), -1)[:, 0]
+        return price_bins(np.array([float(v or 0) for v in column]))
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "feature_names_")
@@ -116,6 +156,7 @@ def build_transformer() -> ColumnTransformer:
     parts += [(b, _single(b), [idx[b]]) for b in SINGLE]
     parts.append(("flags", MultiHotEncoder(FEATURE_BLOCKS["flags"], normalise=False), [idx["flags"]]))
     parts.append(("colour", PaletteEncoder(), [idx["colours"]]))
+    parts.append(("price", PriceEncoder(), [idx["price"]]))
     return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0, n_jobs=None)
 
 
@@ -128,7 +169,7 @@ def rows(records: Sequence[ItemRecord]) -> np.ndarray:
         out[i] = (
             r.occasions, r.styles, r.material_family or "none", r.silhouette or "none",
             r.size or "none", r.seasons, r.tier or "none", flags,
-            colours_of(r),
+            colours_of(r), float(r.price or 0),
         )
     return out
 
@@ -159,27 +200,33 @@ class FeatureSpace:
             block, _, value = str(raw).partition("__")
             if block in SINGLE:  # OneHotEncoder names its outputs "x0_value"
                 value = value.partition("_")[2]
+            if block == "colour" and "." in value:  # "cname.black" -> block cname
+                block, _, value = value.partition(".")
             names.append(f"{block}:{value}")
         return cls(tuple(names))
 
     def index(self) -> dict[str, int]:
         return {n: i for i, n in enumerate(self.names)}
 
-    def groups(self) -> tuple[np.ndarray, np.ndarray]:
-        """Return (group id per column, convex flag per group) for score bounds."""
+    def columns(self, block: str) -> np.ndarray:
+        """Return the positions of one block's columns."""
+        return np.array([i for i, n in enumerate(self.names) if n.partition(":")[0] == block], dtype=np.int64)
+
+    def groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return (group id per column, convex flag per group, signed flag per group)."""
         labels: list[str] = []
         for n in self.names:
             block, _, value = n.partition(":")
             if block == "colour":
-                group = "colour:hue" if value.startswith("hue") else (
-                    "colour:light" if value in harmony.LIGHT_NAMES else n)
+                group = "colour:light" if value in harmony.LIGHT_NAMES else n
             else:
-                group = block if block in CONVEX_GROUPS else n
+                group = block if block in CONVEX_GROUPS or block in SIGNED_GROUPS else n
             labels.append(group)
         order = list(dict.fromkeys(labels))
         ids = np.array([order.index(g) for g in labels])
         convex = np.array([g in CONVEX_GROUPS for g in order])
-        return ids, convex
+        signed = np.array([g in SIGNED_GROUPS for g in order])
+        return ids, convex, signed
 
     def block_weights(self, weights: dict[str, float]) -> np.ndarray:
         """Return one weight per column from weights per block (or per column name)."""

@@ -7,6 +7,8 @@ model was fitted (sold out, repriced, deleted) is never served against the contr
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
@@ -30,7 +32,10 @@ def sustainability_base(tag: str) -> str:
     return tag.partition(":")[0]
 
 
-@dataclass
+MASK_CACHE = 64  # filter sets whose masks are kept per table (the API defaults repeat constantly)
+
+
+@dataclass(eq=False)  # compared and hashed by identity: a table is one fitted model's
 class BagTable:
     """Per-bag columns the filters read, as numpy arrays aligned with the feature matrix."""
 
@@ -167,3 +172,53 @@ class Filters:
         if self.season and not set(bag.seasons) & set(self.season):
             return False
         return not (self.silhouette and bag.silhouette not in self.silhouette)
+
+
+_masks: weakref.WeakKeyDictionary[BagTable, OrderedDict[Filters, tuple[np.ndarray, int]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def inverse_mask(table: BagTable, filters: Filters) -> tuple[np.ndarray, int]:
+    """Return (bags failing the filters, number passing), kept per table and filter set.
+
+    The cache lives here, beside the table it describes, not on the estimator: a fitted
+    model holds no mutable state, and a dropped model takes its masks with it.
+    """
+    key = replace(filters, exclude=())
+    cache = _masks.setdefault(table, OrderedDict())
+    hit = cache.get(key)
+    if hit is None:
+        mask = key.mask(table)
+        hit = (~mask, int(np.count_nonzero(mask)))
+        cache[key] = hit
+        while len(cache) > MASK_CACHE:
+            cache.popitem(last=False)
+    return hit
+
+
+def removed_by(table: BagTable, filters: Filters) -> list[str]:
+    """Name the filter(s) that leave no bag at all, or nothing when some bag passes.
+
+    First the filters that remove every bag on their own (``material=exotic`` in a
+    catalog without exotics); else the one whose lifting alone lets a bag through; else
+    every filter in force, when only their combination is to blame.
+    """
+    if not len(table.skus):
+        return []
+    free = Filters(in_stock=None)  # no constraint at all
+    active = [f.name for f in fields(Filters) if getattr(filters, f.name) != getattr(free, f.name)]
+    excluded = np.isin(np.asarray(table.skus, dtype=object), np.asarray(filters.exclude, dtype=object))
+
+    def passing(f: Filters) -> bool:
+        mask = f.mask(table)
+        if f.exclude:
+            mask &= ~excluded
+        return bool(mask.any())
+
+    if passing(filters):
+        return []
+    alone = [n for n in active if not passing(replace(free, **{n: getattr(filters, n)}))]
+    if alone:
+        return alone
+    lifted = [n for n in active if passing(replace(filters, **{n: getattr(free, n)}))]
+    return lifted[:1] or active

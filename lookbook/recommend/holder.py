@@ -2,17 +2,23 @@
 
 Every request asks :meth:`ModelHolder.current` for the model with its session.  When
 the catalog revision differs from the one the model was fitted on, the holder first
-looks for a newer artifact on disk (``lookbook fit`` or another worker may have
-written one), then refits: in the request for small catalogs, in a background thread
-for large ones (serving the previous model meanwhile).  A stale model is safe to
-serve because results are always re-checked against the live rows (see
-``lookbook.recommend.service``); it only misses items added since.
+looks for a newer artifact on disk (``lookbook fit``, another worker or another host
+may have written one); otherwise it keeps answering from the model it has and starts
+one background refit, which takes the database lease of ``lookbook.recommend.refits``
+so that one process in the whole deployment fits at a time.  No request ever waits for
+a fit, except the very first one on an empty models folder (there is nothing to serve
+yet); while another process is fitting that first model, requests get a 503.  A stale
+model is safe to serve because results are always re-checked against the live rows
+(see ``lookbook.recommend.service``); it only misses items added since.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,12 +28,14 @@ from threadpoolctl import threadpool_limits
 
 from lookbook.catalog.revision import current_revision
 from lookbook.database import Database
-from lookbook.recommend.artifacts import load_model, read_card, save_model
-from lookbook.recommend.data import load_catalog
+from lookbook.database.leases import new_owner
+from lookbook.recommend.artifacts import load_model, read_card
 from lookbook.recommend.estimator import BagRecommender
+from lookbook.recommend.refits import Refit, refit
 
 log = logging.getLogger(__name__)
-SYNC_REFIT_MAX_ITEMS = 20_000
+BUSY_RETRY_SECONDS = 5.0  # another process holds the refit lease: ask again after this
+MODES = ("auto", "background", "never")
 
 
 class ModelUnavailable(RuntimeError):
@@ -41,32 +49,41 @@ class Served:
     model: BagRecommender
     card: dict[str, Any]
     fresh: bool
+    catalog: str = ""  # the catalog revision a stale model serves (a fresh one serves its own)
 
     @property
     def revision(self) -> str:
         return str(self.card.get("catalog_revision", ""))
 
+    @property
+    def answers_revision(self) -> str | None:
+        """Name what an answer depends on (catalog and model revision); None if not known."""
+        catalog = self.revision if self.fresh else self.catalog
+        return f"{catalog}/{self.revision}" if catalog and self.revision else None
+
 
 class ModelHolder:
     """Hold one fitted model per process and keep it in step with the catalog."""
 
-    def __init__(self, database: Database, models_dir: Path, *, refit: str = "auto",
-                 sync_max_items: int = SYNC_REFIT_MAX_ITEMS) -> None:
-        if refit not in ("auto", "sync", "background", "never"):
-            raise ValueError("refit must be auto, sync, background or never")
+    def __init__(self, database: Database, models_dir: Path, *, refit: str = "auto") -> None:
+        if refit not in MODES:
+            raise ValueError(f"refit must be one of {', '.join(MODES)}")
         self.database = database
         self.models_dir = Path(models_dir)
-        self.refit = refit
-        self.sync_max_items = sync_max_items
+        self.refit = refit  # auto = background; never = only `lookbook fit` (e.g. scheduled)
+        self.owner = new_owner()
+        self.fits = 0  # models this process fitted (the first one and background refits)
         self._lock = threading.Lock()
+        self._first_fit_lock = threading.Lock()
         self._served: Served | None = None
-        self._refitting = False
+        self._refit_thread: threading.Thread | None = None
+        self._next_try = 0.0
         # A query is one mat-vec over a few MB: threading it costs more than it saves,
         # and several workers share the cores anyway (measured in bench/).
         threadpool_limits(limits=1, user_api="blas")
 
     def current(self, session: Session) -> Served:
-        """Return the model to serve for the catalog as ``session`` sees it."""
+        """Return the model to serve for the catalog as ``session`` sees it (never fits, but once)."""
         revision = current_revision(session)
         served = self._served
         if served is not None and served.revision == revision:
@@ -76,13 +93,13 @@ class ModelHolder:
             return loaded
         if served is None:  # just started: an older artifact still beats waiting for a fit
             served = self._load_stale()
-        mode = self._mode(served) if served is not None else "sync"
-        if mode == "sync":
-            return self._refit_now(revision)
-        if mode == "background":
+        if served is None:
+            served = self._first_fit()
+            if served.revision == revision:
+                return served
+        if self.refit != "never":
             self._refit_later()
-        assert served is not None  # mode is "sync" whenever nothing is served yet
-        return Served(served.model, served.card, fresh=False)
+        return Served(served.model, served.card, fresh=False, catalog=revision)
 
     def ready(self) -> tuple[bool, str]:
         """Readiness: a model is loaded, or can be loaded or fitted now."""
@@ -92,12 +109,17 @@ class ModelHolder:
         counts = served.card.get("counts", {})
         return True, f"revision {served.revision[:8]} ({state}); {counts.get('bags', 0)} bags"
 
-    def _mode(self, served: Served) -> str:
-        if self.refit != "auto":
-            return self.refit
-        counts = served.card.get("counts", {})
-        size = int(counts.get("bags", 0)) + int(counts.get("outfits", 0))
-        return "sync" if size <= self.sync_max_items else "background"
+    def refitting(self) -> bool:
+        """Tell whether this process is refitting in the background right now."""
+        thread = self._refit_thread
+        return thread is not None and thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for this process's background refit to end (tests, shutdown); True if none runs."""
+        thread = self._refit_thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self.refitting()
 
     def _load_if(self, revision: str) -> Served | None:
         """Load the saved model if it was fitted on this revision."""
@@ -128,45 +150,52 @@ class ModelHolder:
             self._served = Served(model, card, fresh=False)
             return self._served
 
-    def _fit(self) -> Served:
-        with self.database.session() as session:
-            catalog = load_catalog(session)
-        model = BagRecommender().fit(catalog)
-        try:
-            card = save_model(model, self.models_dir)
-        except OSError as exc:  # a read-only models folder must not stop serving
-            log.warning("refitted model not saved to %s: %s", self.models_dir, exc)
-            card = {"catalog_revision": model.revision_, "counts": {
-                "bags": len(model.bags_.skus), "outfits": len(model.outfit_skus_)}}
-        return Served(model, card, fresh=True)
-
-    def _refit_now(self, revision: str) -> Served:
-        with self._lock:
-            if self._served is not None and self._served.revision == revision:
-                return self._served
-            try:
-                self._served = self._fit()
-            except Exception as exc:  # noqa: BLE001 - fall back to the old model
-                log.exception("refitting the recommender failed")
-                if self._served is None:
-                    raise ModelUnavailable("no recommender model is available") from exc
-                return Served(self._served.model, self._served.card, fresh=False)
+    def _first_fit(self) -> Served:
+        """Fit the first model on an empty models folder (the one fit a request waits for)."""
+        with self._first_fit_lock:
+            if self._served is None:
+                result = refit(self.database, self.models_dir, only_if_stale=True, keep_unsaved=True,
+                               owner=self.owner)
+                if result is None:
+                    raise ModelUnavailable("the first model is being fitted by another process")
+                self._adopt(result)
+            if self._served is None:
+                raise ModelUnavailable("no recommender model is available")
             return self._served
 
     def _refit_later(self) -> None:
+        """Start one background refit unless one runs here or the lease was busy just now."""
         with self._lock:
-            if self._refitting:
+            if self.refitting() or time.monotonic() < self._next_try:
                 return
-            self._refitting = True
+            self._next_try = time.monotonic() + BUSY_RETRY_SECONDS
+            self._refit_thread = threading.Thread(target=self._refit_in_background,
+                                                  name="lookbook-refit", daemon=True)
+            self._refit_thread.start()
 
-        def run() -> None:
-            try:
-                served = self._fit()
-                with self._lock:
-                    self._served = served
-            except Exception:  # noqa: BLE001 - keep serving the old model
-                log.exception("background refit of the recommender failed")
-            finally:
-                self._refitting = False
+    def _refit_in_background(self) -> None:
+        _lower_priority()  # requests on this worker come first
+        try:
+            result = refit(self.database, self.models_dir, only_if_stale=True, keep_unsaved=True,
+                               owner=self.owner)
+        except Exception:  # noqa: BLE001 - keep serving the old model
+            log.exception("background refit of the recommender failed")
+            return
+        if result is not None:  # None: another process holds the lease; its model will be on disk
+            self._adopt(result)
+            self._next_try = 0.0  # the catalog may have moved on during the fit
 
-        threading.Thread(target=run, name="lookbook-refit", daemon=True).start()
+    def _adopt(self, result: Refit) -> None:
+        """Serve what a refit produced: memory-mapped from disk, so workers share its pages."""
+        self.fits += int(result.fitted)
+        if result.model is not None:  # it could not be saved: serve it from this process
+            with self._lock:
+                self._served = Served(result.model, result.card, fresh=True)
+            return
+        self._load_if(str(result.card.get("catalog_revision", "")))
+
+
+def _lower_priority() -> None:
+    """Lower this thread's CPU priority (Linux schedules threads individually)."""
+    with contextlib.suppress(AttributeError, OSError):  # other platforms: leave it
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)

@@ -25,6 +25,7 @@ def traits_of(item: Any) -> OutfitTraits:
         seasons=tuple(item.seasons),
         styles=tuple(item.styles),
         tier=item.tier,
+        price=float(item.price) if getattr(item, "price", None) else None,
     )
 
 

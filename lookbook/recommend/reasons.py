@@ -1,37 +1,101 @@
-"""Short human sentences from the score components that actually ranked a result."""
+"""Short human sentences from the pair features that actually scored a result.
+
+The estimator hands over its arrays for one (outfit, bag) pair: every pair feature's
+name and its contribution to the score (learned weight x feature value).  The largest
+positive contributions become sentences through :data:`PHRASES`, a table keyed by the
+feature (its key after the scope: ``"relation:tonal"``, ``"styles:*"``, ``"cname:*"``...),
+filled in with both sides of the pair: "black calfskin goes with the navy and white of
+this outfit", "coral contrasts the blue of this outfit".
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+import numpy as np
+
+from lookbook.recommend.pairs import OutfitContext
 from lookbook.recommend.query import BagView
-from lookbook.styling.harmony import Colour, key_colour, relation
+from lookbook.styling import vocab
+from lookbook.styling.harmony import anchor, key_colour
 
-STYLE_PHRASES = {
-    "metallic": "metallic finish suits {a} {occ} look",
-    "embellished": "embellished details dress up {a} {occ} look",
-    "minimalist": "minimalist lines suit {a} {occ} look",
-    "playful": "a playful design for {a} {occ} look",
-    "quirky shape": "a quirky shape makes {a} {occ} look",
-    "heritage": "heritage craft suits {a} {occ} look",
-    "logo": "a logo piece for {a} {occ} look",
-    "quilted": "quilted texture suits {a} {occ} look",
+MIN_SHARE = 0.015  # a contribution must move the 0..1 score at least this much to be named
+PER_SCOPE = 2  # so a market, season or curated signal gets its say next to the occasion
+
+# Phrases by feature key ("block:value" or "block:*"); the scope (an occasion or a
+# season) fills {occ}/{season}.  Placeholders: {bag} the bag's colour, {bag_desc} its
+# colour and material, {shine} its metallic colour, {anchor} the outfit colour a relation
+# is to, {outfit} the outfit's colours, {a} the article for the scope, {value} the
+# feature's value, {a_value} with its article.
+OCCASION_PHRASES: dict[str, str] = {
+    "relation:repeat": "{bag_desc} picks up the {anchor} of this outfit",
+    "relation:tonal": "{bag_desc} is tonal with the {anchor} of this outfit",
+    "relation:analogous": "{bag} sits next to the {anchor} of this outfit",
+    "relation:complementary": "{bag} complements the {anchor} of this outfit",
+    "relation:contrast": "{bag} contrasts the {anchor} of this outfit",
+    "styles:metallic": "metallic finish suits {a} {occ} look",
+    "styles:embellished": "embellished details dress up {a} {occ} look",
+    "styles:minimalist": "minimalist lines suit {a} {occ} look",
+    "styles:playful": "a playful design for {a} {occ} look",
+    "styles:quirky shape": "a quirky shape makes {a} {occ} look",
+    "styles:heritage": "heritage craft suits {a} {occ} look",
+    "styles:logo": "a logo piece for {a} {occ} look",
+    "styles:quilted": "quilted texture suits {a} {occ} look",
+    "colour:metallic": "{shine} shine suits {a} {occ} look",
+    "colour:neutral": "neutral {bag} keeps {a} {occ} look polished",
+    "colour:bold": "bold {bag} makes a statement with {a} {occ} look",
+    "colour:pastel": "soft {bag} suits {a} {occ} look",
+    "colour:dark": "a deep {bag} suits {a} {occ} look",
+    "colour:light": "a light {bag} suits {a} {occ} look",
+    "size:*": "{a_value} {value} bag is the right scale for {occ}",
+    "family:*": "{material} suits {a} {occ} look",
+    "silhouette:*": "{a_value} {value} silhouette suits {occ}",
+    "flags:limited_edition": "a limited edition adds exclusivity to {a} {occ} look",
+    "flags:detachable_strap": "a detachable strap suits {a} {occ} day",
 }
-RELATION_PHRASES = {
-    "complementary": "{bag} complements the {outfit} outfit",
-    "contrast": "{bag} contrasts the {outfit} outfit",
-    "analogous": "{bag} sits next to the {outfit} outfit's colour",
-    "tonal": "{bag} is tonal with the {outfit} outfit",
-    "neutral": "neutral {bag} lets the {outfit} outfit lead",
-    "metallic": "{bag} shine lifts the {outfit} outfit",
+SEASON_PHRASES: dict[str, str] = {
+    "colour:pastel": "pastel {bag} leads in {season}",
+    "colour:metallic": "{shine} shine leads in the {season} season",
+    "styles:metallic": "{shine} shine leads in the {season} season",
+    "styles:embellished": "embellished details lead in the {season} season",
+    "colour:bold": "bold {bag} suits {season}",
+    "colour:neutral": "neutral {bag} suits {season}",
+    "colour:dark": "a deep shade suits {season}",
+    "colour:light": "a light shade suits {season}",
+    "colour:earthy": "earthy {bag} suits {season}",
+    "family:*": "{material} suits {season}",
 }
-FEATURE_PHRASES = {  # how a market or season names a feature it favours
+PAIR_PHRASES: dict[str, str] = {
+    "cname:*": "{bag_desc} goes with the {outfit} of this outfit",
+    "occasion": "made for {occ}",
+    "in season": "in season for {season}",
+    "style": "shares the outfit's {style} style",
+    "tier": "{a_tier} {tier} piece, like the outfit",
+    "price:well below": "an easy add-on, priced well below the outfit",
+    "price:below": "priced below the outfit",
+    "price:in step": "priced in step with the outfit",
+    "price:above": "a statement piece priced above the outfit",
+}
+MARKET_FEATURES = {  # how a market names a feature it favours
     "colour:bold": "bold colour", "colour:pastel": "pastel colour", "colour:metallic": "metallic colour",
     "colour:neutral": "neutral colour", "flags:limited_edition": "a limited edition",
     "flags:detachable_strap": "a detachable strap", "colour:dark": "a deep shade",
     "colour:light": "a light shade",
 }
-MIN_SHARE = 0.015  # a component must move the score at least this much to be named
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What scored one bag for one outfit: the model's arrays for the pair."""
+
+    names: Sequence[str]  # pair feature names
+    contributions: np.ndarray  # per pair feature, in 0..1 score units
+    context: OutfitContext
+    bag: BagView
+    bag_row: np.ndarray  # the bag's feature row
+    bag_columns: Sequence[str]
+    vote: tuple[float, int] | None = None  # the curated kNN vote for this very bag
 
 
 def article(word: str) -> str:
@@ -39,91 +103,113 @@ def article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def _feature_phrase(key: str) -> str:
+def _and(words: Sequence[str]) -> str:
+    words = list(dict.fromkeys(words))
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _lookup(table: dict[str, str], key: str) -> str | None:
+    return table.get(key) or table.get(key.partition(":")[0] + ":*")
+
+
+def _colour_word(bag: BagView) -> str:
+    return bag.colour.name if bag.colour else "this"
+
+
+def _material_word(bag: BagView) -> str:
+    return bag.material or "bag"
+
+
+def sentence(name: str, ev: Evidence) -> str | None:
+    """Render one pair feature of this pair as a sentence, or None when it has no phrase."""
+    scope, _, key = name.partition("/")
+    bag, ctx = ev.bag, ev.context
+    value = key.partition(":")[2]
+    palette = list(ctx.palette)
+    fill = {"bag": _colour_word(bag), "bag_desc": f"{_colour_word(bag)} {_material_word(bag)}",
+            "shine": bag.metallic or _colour_word(bag), "material": _material_word(bag),
+            "value": value, "a_value": article(value),
+            "outfit": _and([c.name for c in palette]) if palette else "colours"}
+    if name == "curated":
+        if ev.vote:
+            n = ev.vote[1]
+            return f"paired with {n} similar outfit{'s' if n != 1 else ''} in curated lookbooks"
+        return "like the bags our stylists paired with similar outfits"
+    if name == "market":
+        return _market_sentence(ev)
+    occ = _strongest_shared(ev, "occasions:", list(vocab.OCCASIONS), ctx.occasions)
+    if scope in vocab.OCCASIONS or (scope in ("pair", "bag") and _lookup(PAIR_PHRASES, key) is None):
+        # An occasion's feature, or the same feature learned for every occasion.
+        occ = scope if scope in vocab.OCCASIONS else occ
+        template = _lookup(OCCASION_PHRASES, key)
+        if key.startswith("relation:"):
+            found = anchor(palette, bag.colour, value) if bag.colour else None
+            found = found or key_colour(palette) or (palette[0] if palette else None)
+            fill["anchor"] = found.name if found else "colours"
+        return template.format(**fill, occ=occ, a=article(occ)) if template else None
+    if scope in vocab.SEASONS:
+        template = _lookup(SEASON_PHRASES, key)
+        return template.format(**fill, season=scope) if template else None
+    if scope in ("pair", "bag"):
+        template = _lookup(PAIR_PHRASES, key)
+        season = ctx.season_asked or _strongest_shared(ev, "seasons:", list(vocab.SEASONS), ctx.seasons)
+        style = next((s for s in ctx.styles if f"styles:{s}" in ev.bag_columns
+                      and ev.bag_row[list(ev.bag_columns).index(f"styles:{s}")] > 0), "")
+        tier = ctx.tier or ""
+        return template.format(**fill, occ=occ, season=season, style=style, tier=tier,
+                               a_tier=article(tier)) if template else None
+    return None
+
+
+def _strongest_shared(ev: Evidence, prefix: str, values: list[str], weights: np.ndarray) -> str:
+    """Return the value (occasion, season) the outfit weighs most among those the bag has."""
+    columns = list(ev.bag_columns)
+    best, best_w = values[int(np.argmax(weights))] if len(weights) else "", 0.0
+    for value, w in zip(values, weights, strict=True):
+        name = prefix + value
+        if name in columns and ev.bag_row[columns.index(name)] > 0 and w > best_w:
+            best, best_w = value, float(w)
+    return best
+
+
+def _market_sentence(ev: Evidence) -> str | None:
+    ctx = ev.context
+    if ctx.market is None:
+        return None
+    share = ctx.market * ev.bag_row
+    key = ev.bag_columns[int(np.argmax(share))]
     block, _, value = key.partition(":")
-    if key in FEATURE_PHRASES:
-        return FEATURE_PHRASES[key]
-    if block == "styles":
-        return f"{value} style"
-    if block == "family":
-        return value
-    if block == "colour":
-        return "its colour"
-    return f"{value} {block}" if block not in ("seasons", "occasions") else value
+    phrase = MARKET_FEATURES.get(key) or (f"{value} style" if block == "styles" else
+                                          value if block == "family" else f"{value} {block}")
+    return f"{phrase} is popular in {ctx.market_name or 'this market'}"
 
 
-def sentence(source: str, key: str, bag: BagView, outfit: Sequence[Colour]) -> str:
-    """Render one (source, strongest feature) component as a sentence about the bag."""
-    kind, _, name = source.partition(":")
-    block, _, value = key.partition(":")
-    colour = bag.colour.name if bag.colour else "this"
-    if kind == "curated":
-        return name
-    if kind == "harmony" or (block == "colour" and kind == "occasion" and value.startswith("hue")):
-        anchor = key_colour(list(outfit)) or (outfit[0] if outfit else None)
-        rel = relation(list(outfit), bag.colour) if bag.colour else None
-        if rel and anchor:
-            return RELATION_PHRASES[rel].format(bag=colour, outfit=anchor.name)
-        return f"{colour} works with the outfit's palette"
-    if kind == "occasion":
-        a = article(name)
-        if block == "styles":
-            return STYLE_PHRASES[value].format(a=a, occ=name)
-        if block == "colour":
-            return {
-                "metallic": f"{bag.metallic or colour} metallic shine suits {a} {name} look",
-                "neutral": f"neutral {colour} keeps {a} {name} look polished",
-                "bold": f"bold {colour} makes a statement with {a} {name} look",
-                "pastel": f"soft {colour} suits {a} {name} look",
-            }.get(value, f"{colour} suits {a} {name} look")
-        if block == "size":
-            return f"{article(value)} {value} bag is the right scale for {name}"
-        if block == "family":
-            return f"{bag.material or value} suits {a} {name} look"
-        if block == "silhouette":
-            return f"{article(value)} {value} silhouette suits {name}"
-        if block == "occasions":
-            return f"made for {name}"
-        if block == "flags":
-            return f"{_feature_phrase(key)} adds exclusivity to {a} {name} look"
-        return f"suits {a} {name} look"
-    if kind == "season":
-        if block == "seasons":
-            return f"in season for {name}"
-        if key == "colour:pastel":
-            return f"pastel {colour} leads in {name}"
-        if value == "metallic":
-            return f"{bag.metallic or 'metallic'} shine leads in the {name} season"
-        return f"{_feature_phrase(key)} suits {name}"
-    if kind == "market":
-        return f"{_feature_phrase(key)} is popular in {name}"
-    if kind == "outfit":
-        if block == "tier":
-            return f"{article(value)} {value} piece, like the outfit"
-        return f"shares the outfit's {value} style"
-    return f"{_feature_phrase(key)} fits"
-
-
-def pick(components: Mapping[tuple[str, str], float], limit: int = 3) -> list[tuple[str, str]]:
-    """Return the strongest (source, block) components worth naming, best first."""
-    ranked = sorted(components.items(), key=lambda kv: (-kv[1], kv[0]))
-    chosen: list[tuple[str, str]] = []
-    per_source: dict[str, int] = {}
-    for key, value in ranked:
-        # At most two sentences per source, so a market, season or curated signal that
-        # also scored the bag gets its say next to the occasion.
-        if value >= MIN_SHARE and per_source.get(key[0], 0) < 2 and len(chosen) < limit:
-            chosen.append(key)
-            per_source[key[0]] = per_source.get(key[0], 0) + 1
-    if not chosen and ranked and ranked[0][1] > 0:
-        chosen = [ranked[0][0]]
-    return chosen
+def explain(ev: Evidence, limit: int = 3) -> list[str]:
+    """Return up to ``limit`` sentences for the strongest positive contributions, best first."""
+    order = np.lexsort((np.arange(len(ev.contributions)), -ev.contributions))
+    out: list[str] = []
+    per_scope: dict[str, int] = {}
+    for i in order:
+        share = float(ev.contributions[i])
+        if share < MIN_SHARE and (out or share <= 0):
+            break
+        name = ev.names[i]
+        scope = name.partition("/")[0]
+        if per_scope.get(scope, 0) >= PER_SCOPE:
+            continue
+        text = sentence(name, ev)
+        if text and text not in out:
+            out.append(text)
+            per_scope[scope] = per_scope.get(scope, 0) + 1
+        if len(out) >= limit:
+            break
+    return out
 
 
 def similar_sentence(block: str, key: str, bag: BagView, other: BagView) -> str:
     """Say what a similar bag shares with the one being viewed."""
     value = key.partition(":")[2]
-    if block == "colour":
+    if block in ("cname", "colour", "lab"):
         if bag.colour and other.colour and bag.colour.name == other.colour.name:
             return f"also in {bag.colour.name}"
         return f"a close colour: {bag.colour.name if bag.colour else 'similar'}"
@@ -140,4 +226,6 @@ def similar_sentence(block: str, key: str, bag: BagView, other: BagView) -> str:
         return f"the same {value} tier"
     if block == "seasons":
         return f"also a {value} bag"
+    if block == "price":
+        return "a similar price"
     return "a similar design"

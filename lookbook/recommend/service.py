@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import CurationRule, Item
+from lookbook.recommend import behaviour
+from lookbook.recommend.behaviour import ClickThrough
 from lookbook.recommend.estimator import BagRecommender, Ranking
-from lookbook.recommend.filters import Filters
+from lookbook.recommend.filters import Filters, removed_by
 from lookbook.recommend.holder import Served
 from lookbook.recommend.query import BagView, traits_of
 from lookbook.styling.markets import Market
@@ -35,6 +37,7 @@ class Result:
     item: Item
     score: float
     reasons: list[str]
+    weak: bool = False  # far below the best result: "the closest we have"
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Answer:
 
     results: list[Result] = field(default_factory=list)
     relaxed: list[str] = field(default_factory=list)
+    removed_by: list[str] = field(default_factory=list)  # when empty: the filter(s) to blame
 
 
 def _score(value: float) -> float:
@@ -52,10 +56,21 @@ def _score(value: float) -> float:
 class Recommender:
     """Serve recommendations from a model against the live catalog in ``session``."""
 
-    def __init__(self, session: Session, served: Served) -> None:
+    def __init__(self, session: Session, served: Served, click_through: ClickThrough | None = None) -> None:
         self.session = session
         self.served = served
         self.model: BagRecommender = served.model
+        # Shopper click-through: a weak, bounded step after the model (see behaviour.py).
+        self.click_through = click_through or ClickThrough()
+
+    @property
+    def answer_revision(self) -> str | None:
+        """What an answer depends on: catalog and model revisions and the click-through used.
+
+        None when that cannot be named (then the answer must not be remembered).
+        """
+        base = self.served.answers_revision
+        return None if base is None else f"{base}:{self.click_through.version}"
 
     # -- live rows and curator rules -------------------------------------------------------
     def live(self, skus: Sequence[str]) -> dict[str, Item]:
@@ -67,14 +82,19 @@ class Recommender:
 
     def rules(self, *, outfit_id: int | None = None, bag_id: int | None = None
               ) -> tuple[list[Item], set[str]]:
-        """Return (pinned items in rule order, hidden skus) for an outfit or for a bag."""
-        if outfit_id is None and bag_id is None:
-            return [], set()
-        other = CurationRule.bag_id if outfit_id is not None else CurationRule.outfit_id
-        own = CurationRule.outfit_id if outfit_id is not None else CurationRule.bag_id
+        """Return (pinned items in rule order, hidden skus) for an outfit or for a bag.
+
+        A bag hidden everywhere (a rule without an outfit) is hidden for every outfit,
+        ad-hoc ones included, and wins over a pin.
+        """
+        if bag_id is not None and outfit_id is None:
+            other, where = CurationRule.outfit_id, CurationRule.bag_id == bag_id
+        else:
+            other, where = CurationRule.bag_id, CurationRule.outfit_id.is_(None)
+            if outfit_id is not None:
+                where = or_(CurationRule.outfit_id == outfit_id, where)
         stmt = (select(CurationRule.action, Item).join(Item, Item.id == other)
-                .where(own == (outfit_id if outfit_id is not None else bag_id))
-                .order_by(CurationRule.created_at, CurationRule.id))
+                .where(where).order_by(CurationRule.created_at, CurationRule.id))
         pins, hidden = [], set()
         for action, item in self.session.execute(stmt):
             if action == "hide":
@@ -82,6 +102,12 @@ class Recommender:
             else:
                 pins.append(item)
         return pins, hidden
+
+    def hidden_everywhere(self) -> set[str]:
+        """Return the skus of bags curators hid everywhere."""
+        stmt = (select(Item.sku).join(CurationRule, CurationRule.bag_id == Item.id)
+                .where(CurationRule.outfit_id.is_(None)))
+        return set(self.session.scalars(stmt))
 
     # -- bags for an outfit ----------------------------------------------------------------
     def bags_for_outfit(self, outfit: Any, filters: Filters, limit: int, *,
@@ -100,7 +126,8 @@ class Recommender:
                 answer.results.append(Result(pin, 1.0, self._pin_reasons(pin, traits)))
                 taken.add(pin.sku)
         want = limit - len(answer.results)
-        picked = self._pick_bags(traits, vector, filters, want, season, market, taken)
+        pool = want + behaviour.POOL if self.click_through and want > 0 else want
+        picked = self._pick_bags(traits, vector, filters, pool, season, market, taken)
         if len(picked) < want and filters.season:
             more = self._pick_bags(traits, vector, filters.without("season"), want - len(picked),
                                    season, market, taken | {r.item.sku for r in picked})
@@ -108,7 +135,10 @@ class Recommender:
                 answer.relaxed.append("season")
                 picked += more
         picked.sort(key=lambda r: (-r.score, r.item.sku))
-        answer.results += picked
+        # After the model, the filters and the pins: shopper click-through nudges the order.
+        answer.results += behaviour.apply_click_through(self.click_through, sku, picked, want)
+        if not answer.results:
+            answer.removed_by = removed_by(self.model.bags_, filters)
         return answer
 
     def _pin_reasons(self, pin: Item, traits: Any) -> list[str]:
@@ -129,6 +159,10 @@ class Recommender:
                                            season=season, market=market, extra=extra)
             out = self._accept(ranking, filters, want, taken,
                                lambda pos, item, r=ranking: self.model.explain(r, pos, BagView.of(item)))
+            if out:
+                best = float(ranking.scores.max())
+                for result in out:
+                    result.weak = best - result.score > ranking.weak_gap
             if len(out) >= want or ranking.exhausted:
                 return out
             extra = 4 * (want + extra)
@@ -194,10 +228,10 @@ class Recommender:
         pos = self.model.bag_position_.get(bag.sku)
         if pos is None:
             return Answer()
-        filters = replace(filters, exclude=(*filters.exclude, bag.sku))
+        filters = replace(filters, exclude=(*filters.exclude, bag.sku, *sorted(self.hidden_everywhere())))
         ranking = self.model.rank_similar(bag.sku, filters, limit)
         viewed = BagView.of(bag)
         picked = self._accept(ranking, filters, limit, set(),
                               lambda p, item: self.model.explain_similar(p, pos, BagView.of(item), viewed))
         picked.sort(key=lambda r: (-r.score, r.item.sku))
-        return Answer(picked)
+        return Answer(picked, removed_by=[] if picked else removed_by(self.model.bags_, filters))

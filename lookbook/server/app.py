@@ -56,28 +56,41 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep documented field order
 
     from lookbook.database import Database
-    from lookbook.server import appdb, http, services
+    from lookbook.server import appdb, http, services, sessions
 
     database = settings.extra.get("database") or Database(settings.database_url)
     appdb.init_app(app, database)
     services.init_app(app, settings, database)
     http.init_app(app)
+    sessions.init_app(app)
 
     from lookbook.web.limits import init_app as init_limits
 
     init_limits(app, settings)
 
+    from lookbook.web.locale import init_app as init_locale
+
+    init_locale(app)
+
     from lookbook.api import init_app as init_api
+    from lookbook.api.oembed import bp as oembed_bp
     from lookbook.server.health import bp as health_bp
+    from lookbook.web.analytics import bp as analytics_bp
     from lookbook.web.auth import init_app as init_auth
     from lookbook.web.curate import bp as curate_bp
+    from lookbook.web.embed import bp as embed_bp
+    from lookbook.web.invite import bp as invite_bp
     from lookbook.web.media import bp as media_bp
     from lookbook.web.pages import bp as pages_bp
 
     init_api(app)
     init_auth(app)
     app.register_blueprint(curate_bp)
+    app.register_blueprint(invite_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(analytics_bp)
+    app.register_blueprint(embed_bp)
+    app.register_blueprint(oembed_bp)
     return app

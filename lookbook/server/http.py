@@ -86,7 +86,8 @@ def _finish_response(resp: Response) -> Response:
         and not resp.direct_passthrough
     ):
         resp.headers.setdefault("Cache-Control", "public, max-age=60")
-        resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32], weak=True)
+        if "ETag" not in resp.headers:  # encoded answers bring the tag they were cached with
+            resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32], weak=True)
         resp.make_conditional(request)
     return resp
 

@@ -15,9 +15,11 @@ from lookbook.config import Settings
 from lookbook.database import Database
 from lookbook.images.storage import LocalStorage, Storage
 from lookbook.recommend.answer_cache import AnswerCache
+from lookbook.recommend.behaviour import ClickThroughCache
 from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import ModelHolder
 from lookbook.recommend.service import Recommender
+from lookbook.recommend.shared_answers import SharedAnswers
 from lookbook.server import appdb
 from lookbook.server.health import add_ready_check
 from lookbook.styling.markets import load_markets
@@ -25,16 +27,26 @@ from lookbook.styling.markets import load_markets
 HOLDER = "lookbook.model_holder"
 CACHE = "lookbook.answer_cache"
 STORAGE = "lookbook.storage"
+CLICK_THROUGH = "lookbook.click_through"
 
 
 def init_app(app: Flask, settings: Settings, database: Database) -> None:
     """Create the model holder, the answer cache and media storage for this app."""
     holder = ModelHolder(database, settings.models_dir, refit=settings.recommend_refit)
     app.extensions[HOLDER] = holder
-    app.extensions[CACHE] = AnswerCache()
+    app.extensions[CACHE] = AnswerCache(shared=_shared_answers(settings))
     app.extensions[STORAGE] = LocalStorage(settings.media_dir)
+    app.extensions[CLICK_THROUGH] = ClickThroughCache()
     add_ready_check(app, "model", lambda: model_answers(holder, database))
     load_markets()  # a broken market file stops startup here, not a request later
+
+
+def _shared_answers(settings: Settings) -> SharedAnswers | None:
+    """Share encoded answers between workers and hosts when Redis is configured."""
+    if not settings.redis_url:
+        return None
+    return SharedAnswers.from_url(settings.redis_url,
+                                  prefix=settings.extra.get("ANSWER_CACHE_PREFIX", settings.redis_prefix))
 
 
 def model_holder() -> ModelHolder:
@@ -52,6 +64,11 @@ def storage() -> Storage:
     return current_app.extensions[STORAGE]
 
 
+def click_through() -> ClickThroughCache:
+    """Return the app's shopper click-through (read from the roll-ups, refreshed now and then)."""
+    return current_app.extensions[CLICK_THROUGH]
+
+
 def recommender() -> Recommender:
     """Return this request's recommender; a request asks for the model and revision once.
 
@@ -60,7 +77,8 @@ def recommender() -> Recommender:
     """
     if "recommender" not in g:
         session = appdb.session()
-        g.recommender = Recommender(session, model_holder().current(session))
+        g.recommender = Recommender(session, model_holder().current(session),
+                                    click_through().current(session))
     return g.recommender
 
 

@@ -1,18 +1,22 @@
 """Colour harmony between an outfit's palette and a bag colour, in CIE LCh (DESIGN §2a).
 
-Two views of the same rules: :func:`relation` names how one bag colour relates to an
-outfit (for reasons), and :func:`colour_features` / :func:`hue_targets` turn colours
-and harmony wishes into numbers a linear scorer can use (for ranking).  Hue bins are a
-soft encoding of the hue angle, so "complementary to this outfit" becomes a weight per
-bin computed from hue differences, never a list of colour names.
+Relations are computed from lightness, chroma and hue, never listed per colour name:
+``repeat`` (the bag's colour is in the outfit: ΔE2000 within a few units), ``tonal``
+(same hue family, a clear lightness step), ``analogous`` (hues within 30°, similar
+lightness), ``complementary`` (hues 150-210° apart) and ``contrast`` (hues 120-150°
+apart, or a bold colour against an all-neutral outfit).  :func:`relation_strengths`
+scores every vocabulary colour against an outfit at once (the recommender's pair
+features); :func:`relation` names the strongest one for a single bag colour (reasons).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from skimage.color import deltaE_ciede2000
 
 from lookbook.styling.colour import (
     BOLD_MIN_C,
@@ -21,17 +25,23 @@ from lookbook.styling.colour import (
     is_neutral,
     is_pastel,
     lab_to_lch,
+    vocabulary_lab,
 )
-from lookbook.styling.vocab import METALLIC_COLOURS
+from lookbook.styling.vocab import COLOURS, METALLIC_COLOURS
 
-HUE_BINS = 8
-HUE_CENTRES = np.arange(HUE_BINS) * (360.0 / HUE_BINS)
 LIGHT_CENTRES = (25.0, 55.0, 85.0)
 LIGHT_NAMES = ("dark", "mid", "light")
 FLAG_NAMES = ("neutral", "metallic", "pastel", "bold")
 # Below this chroma a colour reads as grey whatever its name says.
 ACHROMATIC_C = 8.0
 TONAL_MIN_DL = 15.0
+RELATIONS = ("repeat", "tonal", "analogous", "complementary", "contrast")
+REPEAT_DE = (4.0, 8.0)  # ΔE2000: at most 4 reads as the same colour, 8 or more as another
+ANALOGOUS_MAX_H = 30.0
+COMPLEMENTARY_MIN_H = 150.0
+CONTRAST_MIN_H = 120.0
+# Later colours of an outfit's palette count a little less than its primary.
+POSITION_WEIGHTS = (1.0, 0.8, 0.65, 0.5)
 
 
 @dataclass(frozen=True)
@@ -108,11 +118,8 @@ def _soft_bins(value: float, centres: np.ndarray, period: float | None) -> np.nd
 
 
 def colour_features(c: Colour) -> dict[str, float]:
-    """Encode one colour as soft hue bins, lightness bins and flags (all 0..1)."""
+    """Encode one colour as soft lightness bins and flags (all 0..1)."""
     feats: dict[str, float] = {}
-    chroma_weight = 0.0 if c.neutral else min(1.0, (c.lch[1] - ACHROMATIC_C) / 30.0)
-    for i, w in enumerate(_soft_bins(c.lch[2], HUE_CENTRES, 360.0)):
-        feats[f"hue{i}"] = float(w * chroma_weight)
     for name, w in zip(LIGHT_NAMES, _soft_bins(c.lch[0], np.array(LIGHT_CENTRES), None), strict=True):
         feats[name] = float(w)
     feats["neutral"] = float(c.neutral and not c.metallic)
@@ -122,39 +129,88 @@ def colour_features(c: Colour) -> dict[str, float]:
     return feats
 
 
-def _ramp(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """0 below lo, 1 above hi, linear between."""
-    return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+def _pair_relations(outfit_lch: np.ndarray, bag_lch: np.ndarray, de: np.ndarray) -> np.ndarray:
+    """Return (5, n_outfit, n_bag) strengths of each relation between two sets of colours."""
+    o, b = outfit_lch[:, None, :], bag_lch[None, :, :]
+    repeat = np.clip((REPEAT_DE[1] - de) / (REPEAT_DE[1] - REPEAT_DE[0]), 0.0, 1.0)
+    other = 1.0 - repeat
+    chromatic = (o[..., 1] >= ACHROMATIC_C) & (b[..., 1] >= ACHROMATIC_C)
+    achromatic = (o[..., 1] < ACHROMATIC_C) & (b[..., 1] < ACHROMATIC_C)
+    h = hue_difference(o[..., 2], b[..., 2])
+    step = np.abs(o[..., 0] - b[..., 0]) >= TONAL_MIN_DL
+    close = chromatic & (h <= ANALOGOUS_MAX_H)
+    tonal = ((close | achromatic) & step) * other
+    analogous = (close & ~step) * other
+    complementary = (chromatic & (h >= COMPLEMENTARY_MIN_H)) * 1.0
+    contrast = (chromatic & (h >= CONTRAST_MIN_H) & (h < COMPLEMENTARY_MIN_H)) * 1.0
+    return np.stack([repeat, tonal, analogous, complementary, contrast]).astype(float)
 
 
-def hue_targets(outfit_hue: float, relation: str) -> np.ndarray:
-    """Return a weight in -1..1 per hue bin for bags in this relation to an outfit hue."""
-    d = hue_difference(HUE_CENTRES, outfit_hue)
-    if relation == "complementary":  # 150-210 degrees apart, soft 30-degree shoulders
-        return _ramp(d, 120.0, 150.0) - 0.5 * (1 - _ramp(d, 30.0, 60.0))
-    if relation == "contrast":  # >= 120 degrees apart; the outfit's own hue reads as no contrast
-        return _ramp(d, 90.0, 120.0) - 0.6 * (1 - _ramp(d, 30.0, 60.0))
-    if relation in ("analogous", "tonal"):  # within 30 degrees
-        return 1 - _ramp(d, 30.0, 60.0)
-    raise ValueError(f"no hue rule for {relation!r}")
+def _strengths(outfit: Sequence[Colour], bag_lab: np.ndarray) -> np.ndarray:
+    """Return (5, n_bag) relation strengths of bag colours (CIELAB rows) to an outfit palette."""
+    out = np.zeros((len(RELATIONS), len(bag_lab)))
+    if not outfit or not len(bag_lab):
+        return out
+    o_lab = np.array([c.lab for c in outfit])
+    de = deltaE_ciede2000(o_lab[:, None, :], bag_lab[None, :, :])
+    per_colour = _pair_relations(np.array([c.lch for c in outfit]), lab_to_lch(bag_lab), de)
+    weights = np.array([POSITION_WEIGHTS[min(i, len(POSITION_WEIGHTS) - 1)] for i in range(len(outfit))])
+    out = (per_colour * weights[None, :, None]).max(axis=1)
+    if all(c.neutral for c in outfit):  # a bold colour against an all-neutral outfit
+        bag_lch = lab_to_lch(bag_lab)
+        out[RELATIONS.index("contrast")] = np.maximum(
+            out[RELATIONS.index("contrast")], (bag_lch[:, 1] >= BOLD_MIN_C) * 1.0)
+    return out
 
 
-def relation(outfit: list[Colour], bag: Colour) -> str | None:
-    """Name how a bag colour relates to an outfit palette (DESIGN §2a), or None."""
-    if bag.metallic:
+def vocabulary_names() -> tuple[str, ...]:
+    """Return the vocabulary colour names in the order of :func:`relation_strengths` columns."""
+    return vocabulary_lab()[0]
+
+
+@lru_cache(maxsize=2048)
+def _vocabulary_strengths(palette_key: tuple[tuple[str, str], ...]) -> np.ndarray:
+    _names, swatches = vocabulary_lab()
+    out = _strengths(palette([*palette_key]), swatches).astype(np.float32)
+    out.setflags(write=False)
+    return out
+
+
+def relation_strengths(outfit: Sequence[Colour]) -> np.ndarray:
+    """Return (5, n_vocabulary) strengths in 0..1 of each relation (RELATIONS order) for
+    every vocabulary colour as a bag colour against this outfit (read-only, cached)."""
+    return _vocabulary_strengths(tuple((c.name, c.hex) for c in outfit))
+
+
+def relation(outfit: Sequence[Colour], bag: Colour) -> str | None:
+    """Name how a bag colour relates to an outfit palette (DESIGN §2a), or None.
+
+    Metallic and neutral bags are named as such unless they repeat or tone with the
+    outfit; otherwise the strongest relation wins (ties go to the earlier one).
+    """
+    names = vocabulary_names()
+    if bag.name in names and bag.hex == COLOURS[bag.name]:  # a swatch: read the cached table
+        strengths = relation_strengths(outfit)[:, names.index(bag.name)]
+    else:
+        strengths = _strengths(list(outfit), np.array([bag.lab]))[:, 0]
+    best = int(np.argmax(strengths))
+    if bag.metallic and RELATIONS[best] != "repeat":
         return "metallic"
-    key = key_colour(outfit)
-    if bag.neutral:
-        return "neutral"
-    if key is None:  # a chromatic bag against an all-neutral outfit
-        return "contrast" if bag.bold else None
-    d = float(hue_difference(bag.lch[2], key.lch[2]))
-    if d >= 150.0:  # hue_difference folds 150-210 degrees onto 150-180
-        return "complementary"
-    if d >= 120.0:
-        return "contrast"
-    if d <= 30.0:
-        if abs(bag.lch[0] - key.lch[0]) >= TONAL_MIN_DL:
-            return "tonal"
-        return "analogous"
-    return None
+    if strengths[best] > 0 and (not bag.neutral or RELATIONS[best] in ("repeat", "tonal")):
+        return RELATIONS[best]
+    return "neutral" if bag.neutral else None
+
+
+def anchor(outfit: Sequence[Colour], bag: Colour, name: str) -> Colour | None:
+    """Return the outfit colour that gives a bag colour its relation ``name``, if any."""
+    if name not in RELATIONS or not outfit:
+        return None
+    per = _strengths_each(list(outfit), bag)[RELATIONS.index(name)]
+    return outfit[int(np.argmax(per))] if per.max() > 0 else None
+
+
+def _strengths_each(outfit: list[Colour], bag: Colour) -> np.ndarray:
+    """Return (5, n_outfit) strengths of one bag colour against each outfit colour."""
+    o_lab = np.array([c.lab for c in outfit])
+    de = deltaE_ciede2000(o_lab, np.array([bag.lab] * len(outfit)))[:, None]
+    return _pair_relations(np.array([c.lch for c in outfit]), np.array([bag.lch]), de)[:, :, 0]

@@ -1,31 +1,28 @@
-"""Styling rules: what bag an outfit asks for, by occasion, colour harmony and season.
+"""Styling rules of the market brief (DESIGN §2), as the *prior* of the taste model.
 
-The rules speak in bag *features* named ``"block:value"`` (``"styles:metallic"``,
-``"colour:pastel"``, ``"size:micro"``, ``"colour:hue3"``...), each with a weight in
--1..1.  :func:`target_profile` turns an outfit into named sources of such weights
-("occasion:evening", "harmony:contrast", "season:spring"); the recommender adds them
-into one target vector and explains a result by the sources that scored it.
+The rules speak in bag features named ``"block:value"`` (``"styles:metallic"``,
+``"colour:pastel"``, ``"size:micro"``, ``"cname:black"``...) and in colour relations
+between an outfit and a bag (``"relation:contrast"``), each with a weight in about
+-1..1, per occasion and per season.  The recommender turns every such rule into an
+interpretable feature of an (outfit, bag) pair whose weight starts at the rule's value
+and is then learned from curated looks (``lookbook.recommend.pairs`` and ``taste``):
+a new installation ranks by these rules; one with many looks follows its curators.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-
-import numpy as np
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from lookbook.styling import vocab
-from lookbook.styling.harmony import (
-    FLAG_NAMES,
-    HUE_BINS,
-    LIGHT_CENTRES,
-    LIGHT_NAMES,
-    Colour,
-    hue_targets,
-    key_colour,
-)
+from lookbook.styling.harmony import FLAG_NAMES, LIGHT_NAMES, Colour
 
 Weights = dict[str, float]
+
+# Bag price is encoded as soft bins over these centres (log scale), so "priced in step
+# with the outfit" is a pair feature a linear scorer can weigh.
+PRICE_CENTRES = (30.0, 100.0, 300.0, 1000.0, 3000.0)
+PRICE_NAMES = tuple(f"p{int(c)}" for c in PRICE_CENTRES)
 
 # The language rules speak: every bag feature a weight may name, by block.
 FEATURE_BLOCKS: dict[str, tuple[str, ...]] = {
@@ -37,7 +34,9 @@ FEATURE_BLOCKS: dict[str, tuple[str, ...]] = {
     "seasons": vocab.SEASONS,
     "tier": vocab.TIERS,
     "flags": ("limited_edition", "detachable_strap"),
-    "colour": (*(f"hue{i}" for i in range(HUE_BINS)), *LIGHT_NAMES, *FLAG_NAMES),
+    "colour": (*LIGHT_NAMES, *FLAG_NAMES),
+    "cname": tuple(vocab.COLOURS),
+    "price": PRICE_NAMES,
 }
 
 
@@ -88,33 +87,35 @@ OCCASION_RULES: dict[str, Weights] = {
     },
 }
 
-# How much each colour relation counts for each occasion.
+# How much each colour relation (lookbook.styling.harmony.RELATIONS) counts per occasion.
+# Casual asks for contrast; a bag in the outfit's own hue is no contrast at all.
 HARMONY_RULES: dict[str, Weights] = {
-    "casual": {"contrast": 1.0, "complementary": 0.6},
+    "casual": {"contrast": 1.0, "complementary": 0.6, "repeat": -0.3, "analogous": -0.3},
     "business": {"tonal": 0.6},
     "evening": {},
     "wedding": {"analogous": 0.4},
     "travel": {"analogous": 0.3},
 }
 
-# Pastels lead in spring; metallics surge at year-end (DESIGN §2).
+# Pastels lead in spring; metallics surge at year-end (DESIGN §2).  "colour:earthy"
+# (hues within 30° of camel/rust, computed in LCh) leads in autumn.
 SEASON_RULES: dict[str, Weights] = {
     "spring": {"colour:pastel": 1.2, "colour:light": 0.3, "colour:dark": -0.2},
     "summer": {"colour:bold": 0.4, "colour:light": 0.3, "family:fabric/canvas": 0.2},
-    "autumn": {"colour:neutral": 0.3, "colour:dark": 0.2, "family:fine leather": 0.2},
+    "autumn": {"colour:neutral": 0.3, "colour:dark": 0.2, "family:fine leather": 0.2,
+               "colour:earthy": 0.4},
     "winter": {"colour:dark": 0.4, "colour:neutral": 0.2},
     "holiday": {"colour:metallic": 1.0, "styles:metallic": 1.0, "styles:embellished": 0.6},
 }
-AUTUMN_HUE = 60.0  # camel, rust and mustard: earthy hues lead in autumn
+EARTHY_HUE = 60.0
 
-# Relative strength of each source of weights in the target profile.
-OCCASION_SCALE = 1.0
-HARMONY_SCALE = 1.0
-OCCASION_MATCH = 1.0
+# Relative strength of each source of weights.
+OCCASION_MATCH = 1.0  # the bag is tagged with the outfit's occasion
 ASKED_SEASON_SCALE = 1.5  # the shopper asked for this season: it outweighs one occasion
 OUTFIT_SEASON_SCALE = 0.4
-OUTFIT_SCALE = 0.3
+OUTFIT_SCALE = 0.3  # the bag shares the outfit's style or tier
 MARKET_SCALE = 0.8
+CURATED_SCALE = 2.0  # bags like those curators paired with similar outfits
 
 
 @dataclass(frozen=True)
@@ -126,99 +127,4 @@ class OutfitTraits:
     seasons: Sequence[str] = ()
     styles: Sequence[str] = ()
     tier: str | None = None
-
-
-@dataclass
-class Source:
-    """One named reason to want some bag features, with its weights."""
-
-    name: str
-    weights: Weights = field(default_factory=dict)
-
-    def add(self, key: str, weight: float) -> None:
-        self.weights[key] = self.weights.get(key, 0.0) + weight
-
-
-def _scaled(weights: Mapping[str, float], scale: float) -> Weights:
-    return {k: v * scale for k, v in weights.items()}
-
-
-def harmony_source(relation: str, palette: Sequence[Colour], scale: float) -> Source:
-    """Return the bag colour features wanted for one relation to the outfit's palette."""
-    src = Source(f"harmony:{relation}")
-    key = key_colour(list(palette))
-    if key is None:
-        # An all-neutral outfit: contrast means a bold colour; tonal a lighter/darker neutral;
-        # with no hue to complement, "complementary" asks for nothing.
-        if relation == "contrast":
-            for i in range(HUE_BINS):
-                src.add(f"colour:hue{i}", 0.6 * scale)
-            src.add("colour:bold", 0.6 * scale)
-        elif relation in ("tonal", "analogous"):
-            src.add("colour:neutral", 0.3 * scale)
-        lightness = palette[0].lch[0] if palette else 50.0
-    else:
-        for i, w in enumerate(hue_targets(key.lch[2], relation)):
-            src.add(f"colour:hue{i}", float(w) * scale)
-        lightness = key.lch[0]
-    if relation == "tonal":  # a clear lightness step from the outfit
-        for name, centre in zip(LIGHT_NAMES, LIGHT_CENTRES, strict=True):
-            step = float(np.clip((abs(centre - lightness) - 10.0) / 20.0, 0.0, 1.0))
-            src.add(f"colour:{name}", 0.5 * step * scale)
-    return src
-
-
-def season_source(season: str, scale: float) -> Source:
-    """Return the weights a season puts on bags (its palette and its own tag)."""
-    src = Source(f"season:{season}", _scaled(SEASON_RULES.get(season, {}), scale))
-    if season == "autumn":
-        for i, w in enumerate(hue_targets(AUTUMN_HUE, "analogous")):
-            src.add(f"colour:hue{i}", 0.4 * float(w) * scale)
-    src.add(f"seasons:{season}", scale)
-    return src
-
-
-def target_profile(
-    outfit: OutfitTraits,
-    *,
-    season: str | None = None,
-    market: Mapping[str, float] | None = None,
-    market_name: str | None = None,
-) -> list[Source]:
-    """Return the named sources of the bag an outfit asks for."""
-    sources: list[Source] = []
-    occasions = [o for o in outfit.occasions if o in OCCASION_RULES] or ["casual"]
-    share = 1.0 / len(occasions)
-    for occ in occasions:
-        src = Source(f"occasion:{occ}", _scaled(OCCASION_RULES[occ], OCCASION_SCALE * share))
-        src.add(f"occasions:{occ}", OCCASION_MATCH * share)
-        sources.append(src)
-        for relation, weight in HARMONY_RULES[occ].items():
-            sources.append(harmony_source(relation, outfit.palette, HARMONY_SCALE * share * weight))
-    if season:
-        sources.append(season_source(season, ASKED_SEASON_SCALE))
-    elif outfit.seasons:
-        for s in outfit.seasons:
-            sources.append(season_source(s, OUTFIT_SEASON_SCALE / len(outfit.seasons)))
-    own = Source("outfit:match")
-    for style in outfit.styles:
-        own.add(f"styles:{style}", OUTFIT_SCALE)
-    if outfit.tier:
-        own.add(f"tier:{outfit.tier}", OUTFIT_SCALE)
-    if own.weights:
-        sources.append(own)
-    if market:
-        sources.append(Source(f"market:{market_name or 'custom'}", _scaled(market, MARKET_SCALE)))
-    return _merge(sources)
-
-
-def _merge(sources: list[Source]) -> list[Source]:
-    """Combine sources with the same name (e.g. one relation wanted by two occasions)."""
-    merged: dict[str, Source] = {}
-    for src in sources:
-        if src.name in merged:
-            for k, v in src.weights.items():
-                merged[src.name].add(k, v)
-        else:
-            merged[src.name] = Source(src.name, dict(src.weights))
-    return list(merged.values())
+    price: float | None = None

@@ -20,7 +20,7 @@ TIERS = ("luxury", "mid", "affordable")
 
 SILHOUETTES = (
     "tote", "crossbody", "clutch", "shoulder", "top-handle",
-    "bucket", "saddle", "flap", "chain", "belt",
+    "bucket", "saddle", "flap", "chain", "belt", "backpack", "wristlet", "pouch",
 )
 
 STYLES = (
@@ -40,6 +40,10 @@ MATERIALS: dict[str, str] = {
     "calfskin": "fine leather",
     "lambskin": "fine leather",
     "leather": "fine leather",
+    "suede": "fine leather",
+    "patent": "fine leather",
+    "patent leather": "fine leather",
+    "metallic leather": "fine leather",
     "exotic": "exotic",
     "python": "exotic",
     "croc": "exotic",
@@ -52,9 +56,23 @@ MATERIALS: dict[str, str] = {
     "canvas": "fabric/canvas",
     "denim": "fabric/canvas",
     "satin": "fabric/canvas",
+    "velvet": "fabric/canvas",
+    "sequin": "fabric/canvas",  # sequins are sewn onto a fabric ground
+    "lace": "fabric/canvas",
     "synthetic": "synthetic",
     "nylon": "synthetic",
     "polyester": "synthetic",
+    "acrylic": "synthetic",
+    "pvc": "synthetic",
+    # Hard man-made shells (minaudieres): no family of DESIGN §2 is closer than synthetic,
+    # and "other" is kept for materials the vocabulary does not know.
+    "metal": "synthetic",
+    "metallic": "synthetic",
+    "straw": "natural fibre",
+    "raffia": "natural fibre",
+    "wicker": "natural fibre",
+    "rattan": "natural fibre",
+    "jute": "natural fibre",
     "wool": "natural fibre",
     "cotton": "natural fibre",
     "linen": "natural fibre",

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.records import FIELDS
+from lookbook.catalog.rules import all_rules
 from lookbook.catalog.store import fetch_records, record_to_fields
 from lookbook.lookbooks.store import all_lookbooks, lookbook_to_fields
 
@@ -66,10 +67,10 @@ def export_csv(session: Session) -> tuple[str, int]:
 
 
 def export_document(session: Session) -> dict[str, Any]:
-    """Return the catalog and every lookbook as the JSON import document."""
+    """Return the catalog, every lookbook and every curator rule as the JSON import document."""
     items = [record_to_fields(r) for _id, r in fetch_records(session).values()]
     books = [lookbook_to_fields(b) for b in all_lookbooks(session)]
-    return {"items": items, "lookbooks": books}
+    return {"items": items, "lookbooks": books, "rules": all_rules(session)}
 
 
 def export_file(session: Session, path: Path) -> int:

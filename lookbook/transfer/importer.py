@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item
 from lookbook.catalog.records import ItemRecord, RowInvalid, parse_item
+from lookbook.catalog.rules import RuleRecord, kinds_of, parse_rule, upsert_rules
+from lookbook.catalog.rules import check_references as check_rule_references
 from lookbook.catalog.store import BATCH, chunked, upsert_records
 from lookbook.lookbooks.records import LookbookRecord, check_references, parse_lookbook
 from lookbook.lookbooks.store import upsert_lookbooks
@@ -86,10 +88,33 @@ class ImportReport:
     images: int = 0
     dry_run: bool = False
     written: bool = False
+    rules: int = 0
+    rules_created: int = 0
+    rules_updated: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        """Tell whether the import wrote anything new."""
+        return bool(self.created or self.updated or self.lookbooks_created or self.lookbooks_updated
+                    or self.images or self.rules_created or self.rules_updated)
+
+    def counts(self) -> dict[str, int]:
+        """Return what was written, by kind (the audit trail keeps this)."""
+        return {"rows": self.rows, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged, "lookbooks_created": self.lookbooks_created,
+                "lookbooks_updated": self.lookbooks_updated, "images": self.images,
+                "rules_created": self.rules_created, "rules_updated": self.rules_updated}
+
+    def summary(self) -> str:
+        """Say in one sentence what the import did."""
+        return (f"Imported {self.rows} item(s): {self.created} created, {self.updated} updated, "
+                f"{self.unchanged} unchanged; lookbooks {self.lookbooks_created} created, "
+                f"{self.lookbooks_updated} updated; rules {self.rules_created} created, "
+                f"{self.rules_updated} updated; {self.images} photo(s)")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +122,8 @@ class ImportReport:
             "written": self.written, "created": self.created, "updated": self.updated,
             "unchanged": self.unchanged, "lookbooks_created": self.lookbooks_created,
             "lookbooks_updated": self.lookbooks_updated, "images": self.images,
+            "rules": self.rules, "rules_created": self.rules_created,
+            "rules_updated": self.rules_updated,
             "errors": [e.as_dict() for e in self.errors],
             "warnings": [w.as_dict() for w in self.warnings],
         }
@@ -179,7 +206,7 @@ def _reject_constant(name: str) -> Any:
     raise ImportFileError(f"the JSON contains {name}, which is not a number JSON allows")
 
 
-def read_json(data: bytes) -> tuple[list[RawRow], list[RawRow]]:
+def read_json(data: bytes) -> tuple[list[RawRow], DocumentRows]:
     """Read JSON bytes into raw item rows and raw lookbooks."""
     text = _decode(data)
     if not text.strip():
@@ -193,28 +220,44 @@ def read_json(data: bytes) -> tuple[list[RawRow], list[RawRow]]:
     return read_json_value(doc)
 
 
-def read_json_value(doc: Any) -> tuple[list[RawRow], list[RawRow]]:
-    """Split a decoded import document into raw item rows and raw lookbooks."""
+class DocumentRows(list[RawRow]):
+    """A document's raw lookbooks (the list itself) and the raw rules it carries beside them.
+
+    Readers return ``(items, lookbooks)``; the rules travel with the lookbooks so every
+    caller of :func:`import_rows` imports them without having to know about them.
+    """
+
+    def __init__(self, books: Iterable[RawRow] = (), rules: Iterable[RawRow] = ()) -> None:
+        super().__init__(books)
+        self.rules = list(rules)
+
+
+def _raw(location: str, value: Any) -> RawRow:
+    return RawRow(location, value if isinstance(value, dict) else {"__not_object__": value})
+
+
+def read_json_value(doc: Any) -> tuple[list[RawRow], DocumentRows]:
+    """Split a decoded import document into raw item rows and raw lookbooks (with rules)."""
     books: list[Any] = []
+    rules: list[Any] = []
     if isinstance(doc, list):
         items = doc
-    elif isinstance(doc, dict) and ("items" in doc or "lookbooks" in doc):
+    elif isinstance(doc, dict) and ("items" in doc or "lookbooks" in doc or "rules" in doc):
         items = doc.get("items", [])
         books = doc.get("lookbooks", [])
-        if not isinstance(items, list) or not isinstance(books, list):
-            raise ImportFileError('"items" and "lookbooks" must be lists')
+        rules = doc.get("rules", [])
+        if not all(isinstance(part, list) for part in (items, books, rules)):
+            raise ImportFileError('"items", "lookbooks" and "rules" must be lists')
     else:
         raise ImportFileError('expected a list of items or {"items": [...], "lookbooks": [...]}')
-    if not items and not books:
-        raise ImportFileError("the file has no items and no lookbooks")
-    rows = [RawRow(f"items[{i}]", it if isinstance(it, dict) else {"__not_object__": it})
-            for i, it in enumerate(items)]
-    raw_books = [RawRow(f"lookbooks[{i}]", b if isinstance(b, dict) else {"__not_object__": b})
-                 for i, b in enumerate(books)]
-    return rows, raw_books
+    if not items and not books and not rules:
+        raise ImportFileError("the file has no items and no lookbooks (and no rules)")
+    rows = [_raw(f"items[{i}]", it) for i, it in enumerate(items)]
+    return rows, DocumentRows((_raw(f"lookbooks[{i}]", b) for i, b in enumerate(books)),
+                              (_raw(f"rules[{i}]", r) for i, r in enumerate(rules)))
 
 
-def read_file(path: Path) -> tuple[Sequence[RawRow] | CsvRows, list[RawRow]]:
+def read_file(path: Path) -> tuple[Sequence[RawRow] | CsvRows, DocumentRows]:
     """Read a .csv or .json file into raw rows and raw lookbooks."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
@@ -224,7 +267,7 @@ def read_file(path: Path) -> tuple[Sequence[RawRow] | CsvRows, list[RawRow]]:
     except OSError as exc:
         raise ImportFileError(f"{path}: cannot be read ({exc.strerror})") from None
     if suffix == ".csv":
-        return read_csv(data), []
+        return read_csv(data), DocumentRows()
     return read_json(data)
 
 
@@ -332,6 +375,36 @@ def _validate_lookbooks(
     return books
 
 
+def _validate_rules(
+    session: Session, raw_rules: list[RawRow], file_kinds: dict[str, str], report: ImportReport
+) -> list[RuleRecord]:
+    parsed: list[tuple[RawRow, RuleRecord]] = []
+    seen: dict[tuple[str | None, str], str] = {}
+    for raw in raw_rules:
+        report.rules += 1
+        try:
+            rule = parse_rule(raw.data if "__not_object__" not in raw.data else None)
+        except RowInvalid as exc:
+            report.errors.extend(RowIssue(raw.location, None, p.field, p.message) for p in exc.problems)
+            continue
+        key = (rule.outfit, rule.bag)
+        if key in seen:
+            report.errors.append(RowIssue(raw.location, rule.bag, "bag",
+                                          f"the same rule appears twice (first at {seen[key]})"))
+            continue
+        seen[key] = raw.location
+        parsed.append((raw, rule))
+    wanted = {s for _raw_row, r in parsed for s in (r.bag, r.outfit) if s and s not in file_kinds}
+    kinds = {**file_kinds, **kinds_of(session, sorted(wanted))}
+    rules = []
+    for raw, rule in parsed:
+        problems = check_rule_references(rule, kinds)
+        report.errors.extend(RowIssue(raw.location, rule.bag, p.field, p.message) for p in problems)
+        if not problems:
+            rules.append(rule)
+    return rules
+
+
 def import_rows(
     session: Session,
     rows: Iterable[RawRow],
@@ -341,13 +414,17 @@ def import_rows(
     base_dir: Path | None = None,
     images: ImageAttacher | None = None,
     progress: Callable[[int], None] | None = None,
+    raw_rules: list[RawRow] | None = None,
 ) -> ImportReport:
     """Validate rows and, if every one is valid and this is no dry run, write them.
 
     Rows are validated and written a batch at a time inside a savepoint, so memory
     stays flat for large files; the first problem stops further writing, and at the
     end any problem rolls the savepoint back: a report with errors wrote nothing.
+    Curator rules come as ``raw_rules`` or, from a JSON document, with its lookbooks.
     """
+    if raw_rules is None:
+        raw_rules = getattr(raw_books, "rules", [])
     report = ImportReport(dry_run=dry_run)
     validate = _Validator(report, base_dir, images)
     ids: dict[str, int] = {}
@@ -364,6 +441,7 @@ def import_rows(
                     _write_batch(session, batch, report, ids)
                     batch = []
         books = _validate_lookbooks(session, raw_books or [], validate.kinds, report)
+        rules = _validate_rules(session, raw_rules, validate.kinds, report)
         if report.errors or dry_run:
             savepoint.rollback()
             return report
@@ -385,6 +463,11 @@ def import_rows(
                 ids.update(session.execute(select(Item.sku, Item.id).where(Item.sku.in_(part))).all())
             created, updated = upsert_lookbooks(session, books, ids)
             report.lookbooks_created, report.lookbooks_updated = len(created), len(updated)
+        if rules:
+            wanted = {s for r in rules for s in (r.bag, r.outfit) if s}
+            for part in chunked(sorted(wanted - ids.keys()), 500):
+                ids.update(session.execute(select(Item.sku, Item.id).where(Item.sku.in_(part))).all())
+            report.rules_created, report.rules_updated = upsert_rules(session, rules, ids)
         savepoint.commit()
     except BaseException:
         savepoint.rollback()

@@ -30,6 +30,7 @@ class StaffUser:
         self.id = user.id
         self.email = user.email
         self.role = user.role
+        self.is_admin = user.role == "admin"
         self.is_authenticated = True
         self.is_active = True
         self.is_anonymous = False
@@ -67,7 +68,7 @@ def _load_user(user_id: str) -> StaffUser | None:
     if not user_id.isdigit():
         return None
     user = appdb.session().get(User, int(user_id))
-    if user is None or session.get("epoch") != user.session_epoch:
+    if user is None or not user.active or session.get("epoch") != user.session_epoch:
         return None
     return StaffUser(user)
 
@@ -87,7 +88,7 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(appdb.session(), form.email.data or "", form.password.data or "")
-        if user is not None:
+        if user is not None and user.active:
             session.clear()  # a fresh session on sign-in
             session["epoch"] = user.session_epoch
             login_user(StaffUser(user))

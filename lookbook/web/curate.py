@@ -1,39 +1,49 @@
-"""The curator workspace: what the catalog holds and the lookbooks being curated."""
+"""The curator studio's root: sign-in, CSRF and no-store for all of /curate, and the start page.
+
+Each part of the studio is a nested blueprint in ``lookbook.web.studio``; this module
+guards them all in one place (see ``lookbook.web.studio.access``) and shows the
+lookbooks a stylist is working on.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from flask_login import login_required
+from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
+from lookbook.audit.models import AuditEntry
 from lookbook.catalog.models import Item
-from lookbook.catalog.params import Params
-from lookbook.catalog.queries import ItemFilters, search_items
-from lookbook.lookbooks.models import Lookbook
+from lookbook.lookbooks.editing import state
+from lookbook.lookbooks.models import Look, Lookbook
 from lookbook.server import appdb
-from lookbook.styling import vocab
 from lookbook.web.auth import LogoutForm
+from lookbook.web.studio import access
+from lookbook.web.studio.audit import bp as audit_bp
+from lookbook.web.studio.common import template_helpers
+from lookbook.web.studio.imports import bp as imports_bp
+from lookbook.web.studio.items import bp as items_bp
+from lookbook.web.studio.keys import bp as keys_bp
+from lookbook.web.studio.lookbooks import bp as lookbooks_bp
+from lookbook.web.studio.looks import bp as looks_bp
+from lookbook.web.studio.outfits import bp as outfits_bp
+from lookbook.web.studio.people import bp as people_bp
+from lookbook.web.studio.photos import bp as photos_bp
+from lookbook.web.studio.rules import bp as rules_bp
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
-PER_PAGE = 50
+access.install(bp)
+bp.context_processor(template_helpers)
+for child in (lookbooks_bp, looks_bp, outfits_bp, items_bp, photos_bp, rules_bp, imports_bp, audit_bp,
+              people_bp, keys_bp):
+    bp.register_blueprint(child)
 
 
 @bp.get("/")
-@login_required
-def home() -> tuple[str, int]:
-    """List the catalog (searchable, by kind) and every lookbook with its state."""
-    p = Params(request.args)
-    kind = p.choices("kind", vocab.KINDS) or ()
-    page = p.integer("page", 1, 1, 100_000)
-    text = (request.args.get("q") or "").strip()[:100]
-    status = 400 if p.errors else 200
+def home() -> str:
+    """Show every lookbook with where it stands, and what the catalog holds."""
     session = appdb.session()
-    items, total = search_items(session, ItemFilters(kind=kind, text=text), page, PER_PAGE)
     counts = dict(session.execute(select(Item.kind, func.count()).group_by(Item.kind)).all())
-    books = session.scalars(select(Lookbook).order_by(Lookbook.title)).all()
-    pages = max(1, -(-total // PER_PAGE))
-    return render_template(
-        "curate/home.html", items=items, total=total, page=page, pages=pages, q=text,
-        kind=kind[0] if len(kind) == 1 else "", counts=counts, lookbooks=books,
-        errors=p.errors, logout_form=LogoutForm(),
-    ), status
+    books = session.scalars(select(Lookbook).order_by(Lookbook.updated_at.desc(), Lookbook.id)).all()
+    looks = dict(session.execute(select(Look.lookbook_id, func.count()).group_by(Look.lookbook_id)).all())
+    recent = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(8)).all()
+    return render_template("curate/home.html", counts=counts, lookbooks=books, looks=looks,
+                           state=state, recent=recent, logout_form=LogoutForm())

@@ -42,7 +42,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         default_limits_cost=request_cost,
         storage_uri=settings.redis_url or storage_uri(settings.instance / "ratelimits.sqlite"),
         storage_options={"socket_connect_timeout": 1, "socket_timeout": 1} if settings.redis_url else {},
-        key_prefix=settings.extra.get("RATE_LIMIT_PREFIX", "lookbook"),
+        key_prefix=settings.extra.get("RATE_LIMIT_PREFIX", settings.redis_prefix),
         headers_enabled=True,
         swallow_errors=True,  # reads stay up when Redis is down (logged; readiness says so)
         in_memory_fallback_enabled=False,  # never silently count per worker instead

@@ -1,31 +1,25 @@
-"""Shopper pages: the home page lists published lookbooks and what the catalog holds."""
+"""Shopper pages: the URL map (views live in ``lookbook.web.shopper``) and template helpers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
-from sqlalchemy import func, select
+from flask import Blueprint, Response
 
-from lookbook.catalog.models import Item
-from lookbook.lookbooks.queries import live_lookbooks
-from lookbook.server import appdb
+from lookbook.web.pictures import item_url, picture
+from lookbook.web.shopper import bag, browse, home, lookbooks, outfit
 
 bp = Blueprint("pages", __name__)
+bp.add_app_template_global(picture)
+bp.add_app_template_global(item_url)
+
+bp.add_url_rule("/", "home", home.home)
+bp.add_url_rule("/lookbooks/<slug>", "lookbook", lookbooks.lookbook)
+bp.add_url_rule("/outfits/<sku>", "outfit", outfit.outfit)
+bp.add_url_rule("/bags/<sku>", "bag", bag.bag)
+bp.add_url_rule("/browse", "browse", browse.browse)
 
 
-@bp.get("/")
-def home() -> str:
-    """Show the published lookbooks and the size of the catalog."""
-    session = appdb.session()
-    counts = dict(session.execute(select(Item.kind, func.count()).group_by(Item.kind)).all())
-    books = live_lookbooks(session)
-    return render_template("home.html", counts=counts, lookbooks=books, thumbnail=thumbnail)
-
-
-def thumbnail(item: Item) -> dict | None:
-    """Return the smallest WebP rendition of an item's first photo, for a lazy <img>."""
-    renditions = item.images[0].renditions() if item.images else []
-    if not renditions:
-        return None
-    small = renditions[0]
-    return {"url": url_for("media.serve", key=small["key"]), "width": small["width"],
-            "height": small["height"]}
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Let crawlers in to the shopper pages, not to the studio or the API."""
+    lines = ["User-agent: *", "Disallow: /curate", "Disallow: /login", "Disallow: /api/"]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")

@@ -1,0 +1,1 @@
+"""Shopper events (impressions, clicks, add-to-carts, purchases) and their daily roll-ups."""

@@ -1,0 +1,75 @@
+"""What studio views share: error maps for forms, the conflict page, thumbnails, paging."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Response, render_template, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from lookbook.catalog.models import Item
+from lookbook.catalog.records import Problem
+from lookbook.lookbooks.details import aware
+from lookbook.lookbooks.editing import EditConflict
+
+Errors = dict[str, list[str]]
+
+
+def form_errors(problems: Iterable[Problem]) -> Errors:
+    """Group problems by field, in the order they were found (for the error summary)."""
+    out: Errors = {}
+    for p in problems:
+        out.setdefault(p.field, []).append(p.message)
+    return out
+
+
+def conflict_page(exc: EditConflict, reload_url: str) -> Response:
+    """Answer a stale save: 409, who changed it and when, and a way back."""
+    page = render_template("curate/conflict.html", conflict=exc, reload_url=reload_url)
+    return Response(page, status=409, mimetype="text/html")
+
+
+def invalid(template: str, status: int = 400, **context: Any) -> Response:
+    """Show a form again with its errors (400: nothing was changed)."""
+    return Response(render_template(template, **context), status=status, mimetype="text/html")
+
+
+def thumb(item: Item | None, largest: bool = False) -> dict[str, Any] | None:
+    """Return a WebP rendition of an item's first photo (the smallest, or the largest)."""
+    if item is None or not item.images:
+        return None
+    renditions = item.images[0].renditions()
+    if not renditions:
+        return None
+    pick = renditions[-1] if largest else renditions[0]
+    return {"url": url_for("media.serve", key=pick["key"]), "width": pick["width"],
+            "height": pick["height"]}
+
+
+def when(value: dt.datetime | None) -> str:
+    """Format a stored time for people: "2026-11-27 14:05 UTC"."""
+    return f"{aware(value):%Y-%m-%d %H:%M} UTC" if value else "—"
+
+
+def pages(total: int, per_page: int) -> int:
+    """Return how many pages a list of ``total`` rows fills."""
+    return max(1, -(-total // per_page))
+
+
+def label(value: str) -> str:
+    """Return a vocabulary value as a form shows it ("north-america" -> "North America")."""
+    return value.replace("-", " ").replace("/", " / ").title() if value else value
+
+
+def options(values: Iterable[str]) -> list[tuple[str, str]]:
+    """Return (value, label) pairs for a select, radios or checkboxes."""
+    return [(v, label(v)) for v in values]
+
+
+def template_helpers() -> dict[str, Any]:
+    """Names every studio template can use."""
+    return {"csrf_token": generate_csrf, "thumb": thumb, "when": when, "options": options, "label": label,
+            "is_admin": getattr(current_user, "role", None) == "admin"}
