@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MultiDict
 
 from lookbook.api.body import encode_json, json_body
 from lookbook.api.items import item_json, item_or_404
@@ -93,7 +94,7 @@ OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, 
 
 def question_key(kind: str, sku: str, source: Mapping[str, Any]) -> tuple:
     """Name a question: the site it is asked on (URLs in answers are absolute), kind, sku, params."""
-    pairs = source.items(multi=True) if hasattr(source, "getlist") else source.items()
+    pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
     return (request.root_url, kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
 
 

@@ -73,7 +73,7 @@ def acquire(db: Database, name: str, owner: str, ttl: float, note: str = "") -> 
                 update(Lease)
                 .where(Lease.name == name, (Lease.expires_ms <= now) | (Lease.owner == owner))
                 .values(owner=owner, note=note[:120], acquired_ms=now, expires_ms=until)
-            ).rowcount
+            ).rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
             if taken:
                 return True
             if session.get(Lease, name) is not None:
@@ -91,7 +91,7 @@ def renew(db: Database, name: str, owner: str, ttl: float) -> bool:
         return bool(session.execute(
             update(Lease).where(Lease.name == name, Lease.owner == owner)
             .values(expires_ms=now_ms() + int(ttl * 1000))
-        ).rowcount)
+        ).rowcount)  # type: ignore[attr-defined]  # an UPDATE's CursorResult
 
 
 def release(db: Database, name: str, owner: str) -> None:

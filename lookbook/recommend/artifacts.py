@@ -122,8 +122,9 @@ def save_model(model: BagRecommender, models_dir: Path, *, evaluation: dict | No
 
 def weight_table(model: BagRecommender) -> dict[str, Any]:
     """Return the learned pair-feature weights beside the rules' prior, largest change first."""
-    rows = [{"feature": name, "prior": round(float(p), 4), "learned": round(float(w), 4)}
-            for name, p, w in zip(model.pairs_.names, model.prior_weights_, model.weights_, strict=True)]
+    rows: list[dict[str, Any]] = [
+        {"feature": name, "prior": round(float(p), 4), "learned": round(float(w), 4)}
+        for name, p, w in zip(model.pairs_.names, model.prior_weights_, model.weights_, strict=True)]
     rows.sort(key=lambda r: (-abs(r["learned"] - r["prior"]), r["feature"]))
     return {"looks": int(len(model.look_bags_)), "prior_strength_looks": model.prior_strength,
             "note": "score = sum of weight x pair feature; weights start at the brief's rules "
