@@ -128,7 +128,7 @@ def test_only_the_embed_view_may_be_framed(client, books):
 def test_an_allowlist_limits_who_may_frame_it(tmp_path, db, books):
     from lookbook import create_app
 
-    app = create_app({"instance": tmp_path, "database": db, "database_url": db.url, "secret_key": "x",
+    app = create_app({"instance": tmp_path, "database": db, "database_url": db.url, "secret_key": "x" * 40,
                       "TESTING": True, "embed_origins": ("https://shop.example", "https://blog.example")})
     csp = app.test_client().get("/lookbooks/after-dark/embed").headers["Content-Security-Policy"]
     assert "frame-ancestors https://shop.example https://blog.example" in csp

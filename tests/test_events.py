@@ -230,7 +230,7 @@ def _limited_app(tmp_path, db, limit):
     from lookbook import create_app
 
     return create_app({"instance": tmp_path, "database": db, "database_url": db.url,
-                       "secret_key": "x", "TESTING": True, "events_rate_limit": limit})
+                       "secret_key": "x" * 40, "TESTING": True, "events_rate_limit": limit})
 
 
 def test_event_batches_are_rate_limited_per_key_and_address(tmp_path, db, catalog, keys):

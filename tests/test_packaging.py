@@ -81,7 +81,7 @@ def installed(tmp_path_factory) -> dict:
     home = work / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOOKBOOK_")}
-    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", LOOKBOOK_SECRET_KEY="wheel-test-secret",
+    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", LOOKBOOK_SECRET_KEY="wheel-test-secret" * 2,
                PYTHONDONTWRITEBYTECODE="1")
     return {"wheel": wheel, "venv": venv, "python": python, "home": home, "env": env}
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Request, Response
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession
+
+from lookbook.server.cookies import HostCookieSessions
 
 PUBLIC_PREFIXES = ("/api/", "/oembed", "/embed.js", "/embed/", "/health/", "/assets/", "/media/")
 
@@ -24,8 +26,8 @@ def is_public_path(path: str) -> bool:
     return path.startswith("/lookbooks/") and path.rstrip("/").endswith("/embed")
 
 
-class CookieSessionsForPeople(SecureCookieSessionInterface):
-    """The signed-cookie session, skipped entirely on public paths."""
+class CookieSessionsForPeople(HostCookieSessions):
+    """The signed-cookie session (``__Host-`` and Secure over HTTPS), skipped on public paths."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if is_public_path(request.path):
