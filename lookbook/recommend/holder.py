@@ -154,8 +154,12 @@ class ModelHolder:
         """Fit the first model on an empty models folder (the one fit a request waits for)."""
         with self._first_fit_lock:
             if self._served is None:
-                result = refit(self.database, self.models_dir, only_if_stale=True, keep_unsaved=True,
-                               owner=self.owner)
+                try:
+                    result = refit(self.database, self.models_dir, only_if_stale=True,
+                                   keep_unsaved=True, owner=self.owner)
+                except Exception as exc:  # a failed first fit is a 503 (and not ready), never a 500
+                    log.exception("fitting the first model failed")
+                    raise ModelUnavailable("no recommender model is available") from exc
                 if result is None:
                     raise ModelUnavailable("the first model is being fitted by another process")
                 self._adopt(result)
