@@ -56,12 +56,14 @@ def served(db, tmp_path) -> Iterator[int]:
         proc = subprocess.Popen([sys.executable, "-m", "lookbook.cli", "serve", "--port", str(port),
                                  "--workers", "2"], env=env, stdout=out, stderr=out)
     try:
-        for _ in range(300):
+        deadline = time.monotonic() + 180  # a loaded machine takes its time to import and fork
+        while time.monotonic() < deadline and proc.poll() is None:
             try:
                 if request(port, "GET", "/health/live")[0] == 200:
                     break
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.2)
         else:
             pytest.fail("the server did not start: " + log.read_text()[-2000:])
         yield port

@@ -18,7 +18,7 @@ from lookbook.api.body import json_body
 from lookbook.api.problems import ApiProblem, field_error
 from lookbook.audit.trail import record as audit
 from lookbook.catalog.params import Params
-from lookbook.catalog.records import RowInvalid, normalise_sku
+from lookbook.catalog.records import RowInvalid, valid_sku
 from lookbook.catalog.rules import RuleRecord, RuleView, delete_rule, list_rules, parse_rule, set_rule
 from lookbook.server import appdb
 
@@ -50,10 +50,10 @@ def _sku_param(p: Params, name: str) -> str | None:
     raw = (p.source.get(name) or "").strip()
     if not raw:
         return None
-    if len(raw) > 64:
-        p.errors.append(field_error(name, "must be a sku of at most 64 characters"))
-        return None
-    return normalise_sku(raw)
+    sku = valid_sku(raw)
+    if sku is None:
+        p.errors.append(field_error(name, "must be a sku (1-64 letters, digits, '.', '_' or '-')"))
+    return sku
 
 
 @bp.get("/rules")
