@@ -9,10 +9,9 @@ checkout itself is never on its path.
 
 from __future__ import annotations
 
-import re
-
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
