@@ -38,8 +38,9 @@ def _bags(client, outfit_sku="LOOK", query="limit=7"):
 
 def test_rules_need_a_secret_key(client, catalog, keys):
     body = {"action": "hide", "bag": "MINI-1", "outfit": "LOOK"}
-    for headers, status in (({}, 401), (keys["public"], 403),  # a publishable key is known: 403
-                            ({"Authorization": "Bearer lbk_s_nope"}, 401)):
+    # No key or an unknown one: 401; a publishable key is known but may not: 403.
+    for headers, status in (({}, 401), ({"Authorization": "Bearer lbk_s_nope"}, 401),
+                            (keys["public"], 403)):
         for resp in (client.get("/api/v1/rules", headers=headers),
                      client.post("/api/v1/rules", json=body, headers=headers),
                      client.delete("/api/v1/rules?bag=MINI-1&outfit=LOOK", headers=headers)):
@@ -154,3 +155,10 @@ def test_a_key_records_when_it_was_last_used(client, catalog, keys, db):
     client.get("/api/v1/rules", headers=keys["secret"])
     with db.session() as session:
         assert session.scalar(select(ApiKey.last_used_at).where(ApiKey.name == "cms")) is not None
+
+
+@pytest.mark.parametrize("bag", ["MINI\t1", "MINI 1", "\u202eMINI-1", "x" * 65])
+def test_a_rule_naming_a_bag_no_sku_can_be_is_a_422_naming_the_field(client, catalog, keys, bag):
+    resp = client.post("/api/v1/rules", json={"action": "hide", "bag": bag}, headers=keys["secret"])
+    assert resp.status_code == 422 and resp.mimetype == PROBLEM
+    assert [e["field"] for e in resp.json["errors"]] == ["bag"]

@@ -44,7 +44,7 @@ def test_a_value_too_long_for_its_column_is_a_422_not_an_outage(client, db, key,
         def refuse(*_a, **_k):
             raise DataError("INSERT INTO item_tags", {}, Exception("value too long"))
 
-        monkeypatch.setattr("lookbook.api.item_writes.save_item", refuse)
+        monkeypatch.setattr("lookbook.catalog.changes.upsert_records", refuse)
     resp = _post(client, "/api/v1/items", item("B-1", sustainability=["certified:" + "X" * 300]), key)
     assert resp.status_code == 422
     assert resp.mimetype == "application/problem+json"

@@ -122,7 +122,7 @@ def test_absolute_urls_follow_the_proxy_when_proxy_hops_are_set(db, tmp_path):
 
     app = create_app({"instance": tmp_path / "instance", "database": db, "database_url": db.url,
                       "secret_key": "x" * 32, "models_dir": tmp_path / "models", "proxy_hops": 1,
-                      "trusted_hosts": ("bags.shop.example", "localhost"),
+                      "trusted_hosts": ("bags.shop.example", "localhost"),  # production on PostgreSQL
                       "TESTING": True, "RATELIMIT_ENABLED": False})
     import_shop(db, app.extensions["lookbook.storage"], tmp_path)
     client = app.test_client()

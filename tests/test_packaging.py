@@ -82,8 +82,8 @@ def installed(tmp_path_factory) -> dict:
     home = work / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOOKBOOK_")}
-    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", LOOKBOOK_SECRET_KEY="wheel-test-secret" * 2,
-               PYTHONDONTWRITEBYTECODE="1")
+    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", PYTHONDONTWRITEBYTECODE="1",
+               LOOKBOOK_SECRET_KEY="wheel-test-secret-" + "x" * 32)
     return {"wheel": wheel, "venv": venv, "python": python, "home": home, "env": env}
 
 
@@ -113,7 +113,7 @@ def test_the_installed_package_inits_builds_the_demo_and_serves(installed):
     assert "database ready" in init.stdout
     demo = _run(installed, "demo", "--no-serve")
     assert demo.returncode == 0, demo.stderr
-    assert re.search(r'"lookbooks": [1-9]', demo.stdout)  # the demo's curated lookbooks
+    assert re.search(r'"lookbooks": [1-9]', demo.stdout), demo.stdout  # curated lookbooks were built
     home = installed["home"]
     assert (home / "instance" / "lookbook.db").is_file()
     assert (home / "instance" / "models" / "model-card.json").is_file()  # never into site-packages

@@ -84,7 +84,7 @@ def _app(db, tmp_path, name, **extra):
     from lookbook import create_app
 
     return create_app({"instance": tmp_path / name, "database": db, "database_url": db.url,
-                       "secret_key": "test-secret" * 4, "models_dir": tmp_path / "models",
+                       "secret_key": "x" * 40, "models_dir": tmp_path / "models",
                        "TESTING": True, "RATELIMIT_ENABLED": False, **extra})
 
 

@@ -94,10 +94,11 @@ def cluster(tmp_path_factory):
     assert refit(db, models, only_if_stale=False) is not None
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOOKBOOK_")}
     env.update(LOOKBOOK_DATABASE_URL=url, LOOKBOOK_REDIS_URL=REDIS_URL,
-               LOOKBOOK_REDIS_PREFIX=f"scale-{uuid.uuid4().hex[:8]}", LOOKBOOK_SECRET_KEY="scale-secret" * 4,
+               LOOKBOOK_REDIS_PREFIX=f"scale-{uuid.uuid4().hex[:8]}",
+               LOOKBOOK_SECRET_KEY="scale-out-test-secret-" + "x" * 32,  # production: a long key
+               LOOKBOOK_TRUSTED_HOSTS="shop.example",
                LOOKBOOK_MODELS_DIR=str(models), LOOKBOOK_MEDIA_DIR=str(work / "media"),
-               LOOKBOOK_RATE_LIMIT="1000 per hour",
-               LOOKBOOK_TRUSTED_HOSTS="shop.example,127.0.0.1,localhost")
+               LOOKBOOK_RATE_LIMIT="1000 per hour")
     servers, bases = [], []
     for name, port in zip(("a", "b"), _free_ports(2), strict=True):
         log = (work / f"{name}.log").open("wb")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lookbook.analytics.models import EVENT_TYPES, MAX_SITE, PLACEMENTS
 from lookbook.catalog.params import field_error
-from lookbook.catalog.records import SKU_RE, normalise_sku
+from lookbook.catalog.records import valid_sku
 from lookbook.lookbooks.records import SLUG_RE
 
 MAX_EVENTS = 100
@@ -94,10 +94,11 @@ class _Reader:
         value = self.raw.get(name)
         if value is None or value == "":
             return ""
-        if not _text(value) or not SKU_RE.match(normalise_sku(value)):
+        sku = valid_sku(value) if _text(value) else None
+        if sku is None:
             self.fail(name, "must be a sku: letters, digits, '.', '_' or '-' (at most 64)")
             return ""
-        return normalise_sku(value)
+        return sku
 
     def slug(self, name: str) -> str:
         value = self.raw.get(name)

@@ -6,12 +6,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
 from lookbook.api.body import encode_json, json_body
 from lookbook.api.items import item_json, item_or_404
 from lookbook.api.problems import ApiProblem, field_error, param_problem
+from lookbook.catalog.models import Item
 from lookbook.catalog.params import ParamError
 from lookbook.catalog.records import RowInvalid, parse_item, valid_sku
 from lookbook.recommend.answer_cache import Encoded
@@ -28,7 +30,7 @@ ADHOC_DEFAULTS = {"sku": "adhoc-outfit", "kind": "outfit", "name": "Your outfit"
                   "currency": "EUR"}
 
 
-def _reply(subject: str, subject_json: dict[str, Any], results: list[dict[str, Any]],
+def _reply(subject: str, subject_json: Any, results: list[dict[str, Any]],
            relaxed: list[str], rec: Recommender, removed_by: list[str] | None = None) -> dict[str, Any]:
     """The envelope every recommendation answer shares: what was asked about, then the results."""
     return {subject: subject_json, "results": results, "relaxed": relaxed,
@@ -36,14 +38,32 @@ def _reply(subject: str, subject_json: dict[str, Any], results: list[dict[str, A
             "model": {"revision": rec.served.revision, "fresh": rec.served.fresh}}
 
 
-def _results(answer: Answer, key: str) -> list[dict[str, Any]]:
-    return [{key: item_json(r.item), "score": r.score, "reasons": r.reasons, "weak": r.weak}
+def _item(item: Item, rec: Recommender) -> Any:
+    """Return an item's API JSON, spliced in pre-encoded when the revision's table holds it."""
+    if rec.items is None:
+        return item_json(item)
+    return orjson.Fragment(rec.items.encoded(rec.served.catalog_revision, request.root_url, item,
+                                             lambda i: orjson.dumps(item_json(i))))
+
+
+def _subject(sku: str, kind: str, rec: Recommender) -> Item:
+    """Return the catalog item a question is about (from the revision's table) or answer 404."""
+    if rec.items is None:
+        return item_or_404(sku, kind)
+    found = rec.live([sku]).get(sku)
+    if found is None or found.kind != kind:
+        raise ApiProblem(404, f"no {kind} with sku {sku!r}", title="Not found", slug="unknown-sku")
+    return found
+
+
+def _results(answer: Answer, key: str, rec: Recommender) -> list[dict[str, Any]]:
+    return [{key: _item(r.item, rec), "score": r.score, "reasons": r.reasons, "weak": r.weak}
             for r in answer.results]
 
 
-def _bundles_json(answer: BundleAnswer) -> list[dict[str, Any]]:
+def _bundles_json(answer: BundleAnswer, rec: Recommender) -> list[dict[str, Any]]:
     return [{
-        "items": [item_json(b.accent.item), item_json(b.functional.item)],
+        "items": [_item(b.accent.item, rec), _item(b.functional.item, rec)],
         "total_price": format(b.total, "f"),
         "currency": b.currency,
         "discount": b.discount,
@@ -58,33 +78,35 @@ def _discount() -> Decimal:
 
 # -- the operations, shared by the single endpoints and the batch ---------------------------
 def bags_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
-    outfit = item_or_404(sku, "outfit")
+    outfit = _subject(sku, "outfit", rec)
     q = RecommendQuery(source, accent_default=True, strict=True)
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id)
-    return _reply("outfit", item_json(outfit), _results(answer, "bag"), answer.relaxed, rec,
+    return _reply("outfit", _item(outfit, rec), _results(answer, "bag", rec), answer.relaxed, rec,
                   answer.removed_by)
 
 
 def outfits_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
-    bag = item_or_404(sku, "bag")
+    bag = _subject(sku, "bag", rec)
     q = RecommendQuery(source, accent_default=False, strict=True)
     answer = rec.outfits_for_bag(bag, q.limit, q.filters)
-    return _reply("bag", item_json(bag), _results(answer, "outfit"), answer.relaxed, rec)
+    return _reply("bag", _item(bag, rec), _results(answer, "outfit", rec), answer.relaxed, rec)
 
 
 def similar_to(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
-    bag = item_or_404(sku, "bag")
+    bag = _subject(sku, "bag", rec)
     q = RecommendQuery(source, accent_default=False, strict=True)
     answer = rec.similar_bags(bag, q.filters, q.limit)
-    return _reply("bag", item_json(bag), _results(answer, "bag"), answer.relaxed, rec, answer.removed_by)
+    return _reply("bag", _item(bag, rec), _results(answer, "bag", rec), answer.relaxed, rec,
+                  answer.removed_by)
 
 
 def bundles_for(sku: str, source: Mapping[str, Any], rec: Recommender) -> dict[str, Any]:
-    outfit = item_or_404(sku, "outfit")
+    outfit = _subject(sku, "outfit", rec)
     q = RecommendQuery(source, accent_default=True, strict=True)
     answer = make_bundles(rec, outfit, q.filters, q.limit, market=q.market, outfit_id=outfit.id,
                           discount_percent=_discount())
-    return _reply("outfit", item_json(outfit), _bundles_json(answer), answer.relaxed, rec, answer.removed_by)
+    return _reply("outfit", _item(outfit, rec), _bundles_json(answer, rec), answer.relaxed, rec,
+                  answer.removed_by)
 
 
 OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, Any]]] = {
@@ -176,15 +198,16 @@ def outfit_bags(sku: str) -> Response:
 
 
 @bp.post("/recommendations/bags")
-def adhoc_bags() -> dict[str, Any]:
+def adhoc_bags() -> Response:
     """Complete the look for an outfit described in the body, not in the catalog."""
     body = json_body()
     outfit = adhoc_outfit(body.get("outfit"))
     q = RecommendQuery(body_params(body), accent_default=True, strict=True)
     rec = services.recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
-    return _reply("outfit", adhoc_json(outfit), _results(answer, "bag"), answer.relaxed, rec,
-                  answer.removed_by)
+    reply = _reply("outfit", adhoc_json(outfit), _results(answer, "bag", rec), answer.relaxed, rec,
+                   answer.removed_by)
+    return Response(encode_json(reply), mimetype="application/json")
 
 
 @bp.get("/bags/<sku>/outfits")

@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from lookbook.catalog.models import CurationRule, Item
-from lookbook.catalog.records import Problem, RowInvalid, normalise_sku
+from lookbook.catalog.records import Problem, RowInvalid, valid_sku
 
 ACTIONS = ("pin", "hide")
 
@@ -56,10 +56,10 @@ def _sku(raw: Mapping[str, Any], name: str, problems: list[Problem], *, required
         if required:
             problems.append(Problem(name, "is required (a sku)"))
         return None
-    if not isinstance(value, str) or not value.strip() or len(value) > 64:
-        problems.append(Problem(name, "must be a sku (text of 1-64 characters)"))
-        return None
-    return normalise_sku(value)
+    sku = valid_sku(value)
+    if sku is None:
+        problems.append(Problem(name, "must be a sku (1-64 letters, digits, '.', '_' or '-')"))
+    return sku
 
 
 def parse_rule(raw: Any) -> RuleRecord:

@@ -111,8 +111,22 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         return
     connection = session.connection()
     if connection.dialect.name != "postgresql":
+        if connection.dialect.paramstyle != "qmark":  # pragma: no cover - neither SQLite nor PG
+            for part in chunked(rows, 5 * BATCH):
+                session.execute(table.insert(), list(part))
+            return
+        # The driver's executemany with the columns' own bind conversions: SQLAlchemy's
+        # per-row parameter processing cost more than SQLite's inserts (profiled).
+        columns = [c for c in table.columns if c.name in rows[0]]
+        processors = [c.type.bind_processor(connection.dialect) for c in columns]
+        names = ", ".join(f'"{c.name}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608 - our own table and columns
+        pairs = list(zip([c.name for c in columns], processors, strict=True))
         for part in chunked(rows, 5 * BATCH):
-            session.execute(table.insert(), list(part))
+            connection.exec_driver_sql(statement, [
+                tuple(fn(row[name]) if fn else row[name] for name, fn in pairs) for row in part
+            ])
         return
     # COPY is PostgreSQL's bulk path: one stream instead of a statement per batch
     # (measured: 100k items with tags and colours go from ~200 s to a few seconds).

@@ -18,8 +18,9 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, String, delete, insert, select, update
+from sqlalchemy import BigInteger, CursorResult, String, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,17 +64,22 @@ def new_owner() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def _rowcount(result: Any) -> int:
+    """Return how many rows an UPDATE matched (a CursorResult's rowcount)."""
+    return int(cast(CursorResult, result).rowcount)
+
+
 def acquire(db: Database, name: str, owner: str, ttl: float, note: str = "") -> bool:
     """Take the lease for ``ttl`` seconds if it is free, expired or already ours."""
     now = now_ms()
     until = now + int(ttl * 1000)
     try:
         with db.write() as session:
-            taken = session.execute(
+            taken = _rowcount(session.execute(
                 update(Lease)
                 .where(Lease.name == name, (Lease.expires_ms <= now) | (Lease.owner == owner))
                 .values(owner=owner, note=note[:120], acquired_ms=now, expires_ms=until)
-            ).rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
+            ))
             if taken:
                 return True
             if session.get(Lease, name) is not None:
@@ -88,10 +94,10 @@ def acquire(db: Database, name: str, owner: str, ttl: float, note: str = "") -> 
 def renew(db: Database, name: str, owner: str, ttl: float) -> bool:
     """Extend our lease; False if it is no longer ours (it expired and was taken)."""
     with db.write() as session:
-        return bool(session.execute(
+        return bool(_rowcount(session.execute(
             update(Lease).where(Lease.name == name, Lease.owner == owner)
             .values(expires_ms=now_ms() + int(ttl * 1000))
-        ).rowcount)  # type: ignore[attr-defined]  # an UPDATE's CursorResult
+        )))
 
 
 def release(db: Database, name: str, owner: str) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from lookbook.audit.trail import Actor, record
 from lookbook.catalog.models import Item
-from lookbook.catalog.records import Problem, RowInvalid, normalise_sku
+from lookbook.catalog.records import Problem, RowInvalid, valid_sku
 from lookbook.database import utcnow
 from lookbook.lookbooks.details import Details, Schedule, aware
 from lookbook.lookbooks.models import Look, Lookbook, LookBundleItem
@@ -147,7 +147,8 @@ class LookbookEditor:
 
     # -- looks -----------------------------------------------------------------------------
     def _item(self, sku: str, kind: str, field: str) -> Item:
-        item = self.session.scalar(select(Item).where(Item.sku == normalise_sku(sku)))
+        wanted = valid_sku(sku)
+        item = self.session.scalar(select(Item).where(Item.sku == wanted)) if wanted else None
         if item is None:
             raise RowInvalid([Problem(field, f"no item has the sku {sku!r}")])
         if item.kind != kind:

@@ -56,9 +56,14 @@ class Served:
         return str(self.card.get("catalog_revision", ""))
 
     @property
+    def catalog_revision(self) -> str:
+        """The catalog revision this model serves (its own, or the newer one it is stale for)."""
+        return self.revision if self.fresh else self.catalog
+
+    @property
     def answers_revision(self) -> str | None:
         """Name what an answer depends on (catalog and model revision); None if not known."""
-        catalog = self.revision if self.fresh else self.catalog
+        catalog = self.catalog_revision
         return f"{catalog}/{self.revision}" if catalog and self.revision else None
 
 
@@ -84,7 +89,7 @@ class ModelHolder:
 
     def current(self, session: Session) -> Served:
         """Return the model to serve for the catalog as ``session`` sees it (never fits, but once)."""
-        revision = current_revision(session)
+        revision = _read_revision(session)
         served = self._served
         if served is not None and served.revision == revision:
             return served
@@ -157,8 +162,8 @@ class ModelHolder:
                 try:
                     result = refit(self.database, self.models_dir, only_if_stale=True,
                                    keep_unsaved=True, owner=self.owner)
-                except Exception as exc:  # a failed first fit is a 503 (and not ready), never a 500
-                    log.exception("fitting the first model failed")
+                except Exception as exc:  # noqa: BLE001 - no model to serve: 503, never a 500
+                    log.exception("fitting the first recommender model failed")
                     raise ModelUnavailable("no recommender model is available") from exc
                 if result is None:
                     raise ModelUnavailable("the first model is being fitted by another process")
@@ -181,7 +186,7 @@ class ModelHolder:
         _lower_priority()  # requests on this worker come first
         try:
             result = refit(self.database, self.models_dir, only_if_stale=True, keep_unsaved=True,
-                               owner=self.owner)
+                           owner=self.owner)
         except Exception:  # noqa: BLE001 - keep serving the old model
             log.exception("background refit of the recommender failed")
             return
@@ -197,6 +202,13 @@ class ModelHolder:
                 self._served = Served(result.model, result.card, fresh=True)
             return
         self._load_if(str(result.card.get("catalog_revision", "")))
+
+
+def _read_revision(session: Session) -> str:
+    """Read the catalog revision with one plain statement (every request asks; no ORM needed)."""
+    revision = session.connection().exec_driver_sql(
+        "SELECT revision FROM catalog_state WHERE id = 1").scalar()
+    return str(revision) if revision is not None else current_revision(session)
 
 
 def _lower_priority() -> None:

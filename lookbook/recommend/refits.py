@@ -67,8 +67,8 @@ def refit(db: Database, models_dir: Path, *, only_if_stale: bool, wait: float = 
         time.sleep(POLL_SECONDS)
     with KeptLease(db, LEASE, owner, LEASE_TTL):
         card = read_card(models_dir)
-        if (only_if_stale and card is not None and card.get("catalog_revision") == catalog_revision(db)
-                and _usable(models_dir, card)):
+        if only_if_stale and card is not None and card.get("catalog_revision") == catalog_revision(db) \
+                and _loads(models_dir, card):
             return Refit(card, fitted=False)  # another process fitted this revision meanwhile
         if keep_unsaved:
             return _fit_keep_unsaved(db, models_dir)
@@ -97,6 +97,16 @@ def refit_every(db: Database, models_dir: Path, seconds: float, *, evaluate: boo
             time.sleep(seconds)
 
 
+def _loads(models_dir: Path, card: dict[str, Any]) -> bool:
+    """Tell whether the saved model loads and passes its checks (a broken one is refitted)."""
+    try:
+        load_model(models_dir, card)
+    except Exception as exc:  # noqa: BLE001 - any broken artifact means: fit it again
+        log.warning("the saved model does not load (%s: %s); refitting", exc.__class__.__name__, exc)
+        return False
+    return True
+
+
 def _fit_keep_unsaved(db: Database, models_dir: Path) -> Refit:
     """Fit without evaluation (a server's refit); a models folder we cannot write is logged."""
     with db.session() as session:
@@ -109,13 +119,3 @@ def _fit_keep_unsaved(db: Database, models_dir: Path) -> Refit:
         card = {"catalog_revision": model.revision_, "counts": {
             "bags": len(model.bags_.skus), "outfits": len(model.outfit_skus_)}}
         return Refit(card, fitted=True, model=model)
-
-
-def _usable(models_dir: Path, card: dict[str, Any]) -> bool:
-    """Tell whether the saved model passes its integrity checks (a broken one is refitted)."""
-    try:
-        load_model(models_dir, card)
-    except Exception as exc:  # noqa: BLE001 - any failure to load means: fit again
-        log.warning("the saved model cannot be used (%s: %s); refitting", exc.__class__.__name__, exc)
-        return False
-    return True

@@ -23,6 +23,7 @@ from lookbook.recommend.behaviour import ClickThrough
 from lookbook.recommend.estimator import BagRecommender, Ranking
 from lookbook.recommend.filters import Filters, removed_by
 from lookbook.recommend.holder import Served
+from lookbook.recommend.item_table import ItemTable
 from lookbook.recommend.query import BagView, traits_of
 from lookbook.styling.markets import Market
 
@@ -56,12 +57,15 @@ def _score(value: float) -> float:
 class Recommender:
     """Serve recommendations from a model against the live catalog in ``session``."""
 
-    def __init__(self, session: Session, served: Served, click_through: ClickThrough | None = None) -> None:
+    def __init__(self, session: Session, served: Served, click_through: ClickThrough | None = None,
+                 items: ItemTable | None = None) -> None:
         self.session = session
         self.served = served
         self.model: BagRecommender = served.model
         # Shopper click-through: a weak, bounded step after the model (see behaviour.py).
         self.click_through = click_through or ClickThrough()
+        # Rows of the catalog revision this request read, shared by the process's requests.
+        self.items = items if items is not None and served.catalog_revision else None
 
     @property
     def answer_revision(self) -> str | None:
@@ -77,6 +81,8 @@ class Recommender:
         """Return the current rows of these skus (deleted ones are simply absent)."""
         if not skus:
             return {}
+        if self.items is not None:
+            return self.items.items(self.session, self.served.catalog_revision, skus)
         rows = self.session.scalars(select(Item).where(Item.sku.in_(list(dict.fromkeys(skus)))))
         return {i.sku: i for i in rows}
 

@@ -18,6 +18,7 @@ from lookbook.recommend.answer_cache import AnswerCache
 from lookbook.recommend.behaviour import ClickThroughCache
 from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import ModelHolder
+from lookbook.recommend.item_table import ItemTable
 from lookbook.recommend.service import Recommender
 from lookbook.recommend.shared_answers import SharedAnswers
 from lookbook.server import appdb
@@ -26,6 +27,7 @@ from lookbook.styling.markets import load_markets
 
 HOLDER = "lookbook.model_holder"
 CACHE = "lookbook.answer_cache"
+ITEMS = "lookbook.item_table"
 STORAGE = "lookbook.storage"
 CLICK_THROUGH = "lookbook.click_through"
 
@@ -35,6 +37,7 @@ def init_app(app: Flask, settings: Settings, database: Database) -> None:
     holder = ModelHolder(database, settings.models_dir, refit=settings.recommend_refit)
     app.extensions[HOLDER] = holder
     app.extensions[CACHE] = AnswerCache(shared=_shared_answers(settings))
+    app.extensions[ITEMS] = ItemTable()
     app.extensions[STORAGE] = LocalStorage(settings.media_dir)
     app.extensions[CLICK_THROUGH] = ClickThroughCache()
     add_ready_check(app, "model", lambda: model_answers(holder, database))
@@ -59,6 +62,11 @@ def answer_cache() -> AnswerCache:
     return current_app.extensions[CACHE]
 
 
+def item_table() -> ItemTable:
+    """Return the app's read-only items of the current catalog revision (and their JSON)."""
+    return current_app.extensions[ITEMS]
+
+
 def storage() -> Storage:
     """Return where media files (product photos) are kept."""
     return current_app.extensions[STORAGE]
@@ -78,7 +86,7 @@ def recommender() -> Recommender:
     if "recommender" not in g:
         session = appdb.session()
         g.recommender = Recommender(session, model_holder().current(session),
-                                    click_through().current(session))
+                                    click_through().current(session), item_table())
     return g.recommender
 
 

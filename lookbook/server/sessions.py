@@ -27,7 +27,7 @@ def is_public_path(path: str) -> bool:
 
 
 class CookieSessionsForPeople(HostCookieSessions):
-    """The signed-cookie session (``__Host-`` and Secure over HTTPS), skipped on public paths."""
+    """The signed-cookie session (``__Host-`` prefixed over HTTPS), skipped on public paths."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if is_public_path(request.path):

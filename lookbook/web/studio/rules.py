@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from lookbook.audit.trail import record as audit
 from lookbook.catalog.params import Params
-from lookbook.catalog.records import Problem, RowInvalid, normalise_sku
+from lookbook.catalog.records import Problem, RowInvalid, valid_sku
 from lookbook.catalog.rules import RuleRecord, delete_rule, list_rules, parse_rule, set_rule
 from lookbook.server import appdb
 from lookbook.web.studio.access import actor, safe_back
@@ -49,7 +49,7 @@ def _list_context(values: dict[str, str] | None = None, errors: dict | None = No
     page = p.integer("page", 1, 1, 100_000)
     action = p.choices("show", ("pin", "hide", "everywhere")) or ()
     p.finish()
-    q = normalise_sku((request.args.get("q") or "").strip()[:64]) or None
+    q = valid_sku((request.args.get("q") or "").strip()[:64])
     show = action[0] if action else ""
     rows, total = list_rules(appdb.session(), any_sku=q, action=show if show in ("pin", "hide") else None,
                              everywhere=show == "everywhere", page=page, per_page=PER_PAGE)
@@ -91,8 +91,8 @@ def add() -> ResponseReturnValue:
 def remove() -> ResponseReturnValue:
     """Remove a rule (the bag's everywhere rule when no outfit is given)."""
     back = safe_back(request.form.get("next"), url_for("curate.rules.index"))
-    bag = normalise_sku(request.form.get("bag", ""))
-    outfit = normalise_sku(request.form.get("outfit", "")) or None
+    bag = valid_sku(request.form.get("bag", ""))
+    outfit = valid_sku(request.form.get("outfit", ""))
     with appdb.database().write() as session:
         gone = delete_rule(session, bag, outfit) if bag else None
         if gone is not None:

@@ -1,0 +1,95 @@
+"""The items answers show, read once per catalog revision and shared by a process's requests.
+
+Every write changes the catalog revision, so within one revision the rows are
+immutable: an item read under revision R is exactly what re-reading it under R would
+give.  The table keeps such rows (fully loaded, detached from any session, never
+modified), keyed by the revision the request read; a new revision empties it.  The
+live re-check of a ranking is then a dictionary lookup; only items no request has
+needed yet under this revision are read, in one batch per answer.  Answers built from
+it are therefore held to the live catalog exactly as before: nothing deleted, hidden
+or sold out is ever served.
+
+It also keeps each item's API JSON, encoded once per revision and site (the URLs in it
+are absolute), for answers that splice items into their body.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lookbook.catalog.models import Item
+
+DEFAULT_SIZE = 50_000
+
+
+class ItemTable:
+    """A thread-safe, revision-scoped LRU of read-only items and their encoded JSON."""
+
+    def __init__(self, maxsize: int = DEFAULT_SIZE) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._revision: str | None = None
+        self._lock = threading.Lock()
+        self.loads = 0  # database round trips for items not held yet (tests, benches)
+
+    # -- the generic part: values for one revision ---------------------------------------------
+    def _get_many(self, revision: str, keys: Iterable[Hashable]) -> dict[Hashable, Any]:
+        with self._lock:
+            if revision != self._revision:
+                self._data.clear()
+                self._revision = revision
+                return {}
+            found = {}
+            for key in keys:
+                if key in self._data:
+                    self._data.move_to_end(key)
+                    found[key] = self._data[key]
+            return found
+
+    def _put_many(self, revision: str, values: dict[Hashable, Any]) -> None:
+        with self._lock:
+            if revision != self._revision:
+                return
+            self._data.update(values)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    # -- items, rules and encoded JSON ---------------------------------------------------------
+    def items(self, session: Session, revision: str, skus: Iterable[str]) -> dict[str, Item]:
+        """Return the rows of these skus under ``revision`` (deleted ones are simply absent)."""
+        wanted = list(dict.fromkeys(skus))
+        held = self._get_many(revision, [("item", s) for s in wanted])
+        out = {key[1]: row for key, row in held.items() if row is not None}  # type: ignore[index]
+        missing = [s for s in wanted if ("item", s) not in held]
+        if missing:
+            self.loads += 1
+            # A session of our own on the request's connection (same transaction, same
+            # snapshot): the request's own objects are never detached from under it.
+            loader = Session(bind=session.connection(), expire_on_commit=False)
+            try:
+                rows = {i.sku: i for i in loader.scalars(
+                    select(Item).where(Item.sku.in_(missing)).options(
+                        selectinload(Item.tags), selectinload(Item.colours), selectinload(Item.images)))}
+                loader.expunge_all()  # read-only from now on, shared by every request
+            finally:
+                loader.close()
+            out.update(rows)
+            self._put_many(revision, {("item", s): rows.get(s) for s in missing})  # None: no such sku
+        return out
+
+    def encoded(self, revision: str, site: str, item: Item, encode: Callable[[Item], bytes]) -> bytes:
+        """Return an item's API JSON encoded for ``site``, encoding it once per revision."""
+        key = ("json", site, item.sku)
+        held = self._get_many(revision, [key])
+        if key in held:
+            return held[key]
+        value = encode(item)
+        self._put_many(revision, {key: value})
+        return value
+
