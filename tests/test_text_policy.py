@@ -248,3 +248,18 @@ def test_any_text_is_either_refused_by_name_or_stored_and_read_back_unchanged(db
         assert (stored.name, stored.brand) == (record.name, record.brand)
         if book:
             assert session.query(Lookbook).one().title == book.title
+
+
+def test_staff_emails_and_key_names_follow_the_policy_too(db):
+    from lookbook.auth.users import create_user
+
+    with db.write() as session, pytest.raises(ValueError, match="control"):
+        create_user(session, "a\u0085@shop.example", "a long enough password")
+    with db.write() as session, pytest.raises(ValueError, match="key name"):
+        create_key(session, "ci\x00", secret=True)
+
+
+def test_a_rule_sku_with_a_soft_hyphen_is_a_400_not_a_500(client, secret):
+    resp = client.delete("/api/v1/rules?bag=B%C2%AD1", headers={"Authorization": f"Bearer {secret}"})
+    assert resp.status_code == 400
+    assert resp.json["errors"][0]["field"] == "bag"

@@ -120,7 +120,7 @@ class _Reader:
 
     def client_id(self) -> str:
         value = self.raw.get("id")
-        if not _text(value) or not CLIENT_ID_RE.match(value):
+        if not isinstance(value, str) or not _text(value) or not CLIENT_ID_RE.match(value):
             self.fail("id", "is required: 8 to 64 letters, digits, '_' or '-' (e.g. a UUID)")
             return ""
         return value

@@ -14,9 +14,9 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import Table, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from lookbook.analytics.batch import EventRecord
@@ -50,11 +50,11 @@ def _statements(dialect: str) -> tuple[Any, Any]:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    events = Event.__table__
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    events = cast(Table, Event.__table__)
     insert_events = dialect_insert(events).on_conflict_do_nothing(
         index_elements=["client_id"]).returning(events.c.client_id)
-    daily = DailyCount.__table__
+    daily = cast(Table, DailyCount.__table__)
     upsert = dialect_insert(daily)
     upsert = upsert.on_conflict_do_update(
         index_elements=list(ROLLUP_KEY),
@@ -184,4 +184,4 @@ def rebuild_rollups(session: Session, since: dt.date | None = None) -> tuple[dt.
 def prune_events(session: Session, before: dt.date) -> int:
     """Delete stored events from days before ``before`` (their roll-ups stay); return how many."""
     result = session.execute(delete(Event).where(Event.day < before))
-    return int(result.rowcount or 0)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # a DELETE's CursorResult

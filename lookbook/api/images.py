@@ -61,7 +61,7 @@ def _result_json(attached: Attached, mode: str) -> dict[str, Any]:
 @secret_key_required
 def upload_image(sku: str) -> ResponseReturnValue:
     """Store a product photo; return the item with the palette read from the photo."""
-    params = Params(request.args)
+    params = Params(request.args, strict=True)
     modes = params.choices("palette", PALETTE_MODES) or ("offer",)
     if len(modes) > 1:
         params.errors.append(field_error("palette", "give one of: offer, replace"))

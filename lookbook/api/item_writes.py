@@ -102,8 +102,8 @@ def delete_item(sku: str) -> ResponseReturnValue:
 @secret_key_required
 def import_items() -> ResponseReturnValue:
     """Import a JSON document or CSV text, all-or-nothing; ``?dry_run=true`` only reports."""
-    p = Params(request.args)
-    dry_run = bool(p.flag("dry_run", False))
+    p = Params(request.args, strict=True)
+    dry_run = bool(p.flag("dry_run", False, allow_any=False))
     p.finish()
     rows: Sequence[RawRow] | CsvRows
     books: list[RawRow] = []

@@ -28,7 +28,7 @@ def _list_param(name: str, values: tuple[str, ...] | list[str], doc: str) -> dic
     """A query parameter taking any of ``values``, comma-separated (``a,b``)."""
     return {"name": name, "in": "query", "required": False, "description": doc + " (comma-separated)",
             "style": "form", "explode": False,
-            "schema": {"type": "array", "minItems": 1, "uniqueItems": True,
+            "schema": {"type": "array", "minItems": 1,  # repeats are allowed (and ignored)
                        "items": {"type": "string", "enum": list(values)}}}
 
 
@@ -43,7 +43,10 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 SKU = {"name": "sku", "in": "path", "required": True,
        "schema": {"type": "string", "minLength": 1, "maxLength": 64,
-                  "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}}
+                  "pattern": r"^(?!import$)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}}
+SLUG = {"name": "slug", "in": "path", "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 80,
+                   "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$"}}
 PRICE = {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$", "examples": ["49.90"]}
 MATERIALS = (*vocab.MATERIALS, *vocab.MATERIAL_FAMILIES)
 
@@ -79,13 +82,14 @@ RECOMMEND = [
     _list_param("market", vocab.MARKETS, "market profile id"),
     {"name": "exclude", "in": "query", "description": "skus never to return, comma-separated",
      "style": "form", "explode": False,
-     "schema": {"type": "array", "maxItems": 200, "items": {"type": "string", "minLength": 1}}},
+     "schema": {"type": "array", "maxItems": 100, "items": {"type": "string", "minLength": 1}}},
 ]
 RULE_OUTFIT = {"name": "outfit", "in": "query", "description": "an outfit sku",
                "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
 RULE_BAG = {"name": "bag", "in": "query", "description": "a bag sku",
             "schema": {"type": "string", "minLength": 1, "maxLength": 64}}
-ERRORS = {"400": _problem("Invalid parameters"), "429": _problem("Too many requests"),
+ERRORS = {"400": _problem("Invalid parameters"), "414": _problem("The address is too long"),
+          "429": _problem("Too many requests"),
           "503": _problem("Database unavailable")}
 WRITE_ERRORS = {**ERRORS, "401": _problem("Missing or invalid secret key"),
                 "403": _problem("A publishable key cannot write"),
@@ -349,8 +353,7 @@ def _paths() -> dict[str, Any]:
         "/lookbooks": {"get": {"summary": "Published lookbooks", "responses": {
             "200": _json({"type": "object", "required": ["lookbooks"], "properties": {
                 "lookbooks": {"type": "array", "items": _ref("Lookbook")}}}), **ERRORS}}},
-        "/lookbooks/{slug}": {"parameters": [{"name": "slug", "in": "path", "required": True,
-                                              "schema": {"type": "string"}}],
+        "/lookbooks/{slug}": {"parameters": [SLUG],
                               "get": {"summary": "One published lookbook with its looks", "responses": {
                                   "200": _json(_ref("Lookbook")), "404": _problem("Unknown lookbook"),
                                   **ERRORS}}},

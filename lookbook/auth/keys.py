@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from lookbook.auth.models import ApiKey
+from lookbook.catalog.text import TextInvalid, check_text, column_limit
 from lookbook.database import utcnow
 
 KEY_PREFIX = "lbk_"
@@ -24,8 +25,11 @@ def hash_key(key: str) -> str:
 
 def create_key(session: Session, name: str, *, secret: bool) -> tuple[ApiKey, str]:
     """Create a key; return the row and the plaintext key (never stored)."""
-    name = name.strip()
-    if not name or len(name) > 100:
+    try:
+        name = check_text(name, limit=column_limit(ApiKey.name))
+    except TextInvalid as exc:
+        raise ValueError(f"the key name {exc.message}") from None
+    if not name:
         raise ValueError("a key needs a name of 1-100 characters")
     plaintext = KEY_PREFIX + ("s_" if secret else "p_") + secrets.token_urlsafe(32)
     row = ApiKey(name=name, prefix=plaintext[:12], key_hash=hash_key(plaintext), secret=secret)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lookbook.auth.models import User
+from lookbook.catalog.text import TextInvalid, check_text, column_limit
 from lookbook.database import utcnow
 
 ROLES = ("admin", "curator")
@@ -30,8 +31,11 @@ _DUMMY_HASH = ("$argon2id$v=19$m=65536,t=3,p=4$UdynMTqas/eaiRp/QRLnng$"
 
 def create_user(session: Session, email: str, password: str, role: str = "curator") -> User:
     """Create a staff account or raise ValueError saying what is wrong."""
-    email = email.strip().lower()
-    if not EMAIL_RE.match(email) or len(email) > 254:
+    try:
+        email = check_text(email, limit=column_limit(User.email)).lower()
+    except TextInvalid as exc:
+        raise ValueError(f"the email {exc.message}") from None
+    if not EMAIL_RE.match(email):
         raise ValueError(f"{email!r} is not an email address")
     if role not in ROLES:
         raise ValueError(f"role must be one of: {', '.join(ROLES)}")

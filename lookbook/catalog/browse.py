@@ -39,7 +39,7 @@ _CLEARED = {"in_stock": None, "min_price": None, "max_price": None}
 
 def without(filters: ItemFilters, dimension: str) -> ItemFilters:
     """Return the filters with one dimension (e.g. "colour" or "price") lifted."""
-    return replace(filters, **{f: _CLEARED.get(f, ()) for f in DIMENSIONS[dimension]})
+    return replace(filters, **{f: _CLEARED.get(f, ()) for f in DIMENSIONS[dimension]})  # type: ignore[arg-type]
 
 
 def active_dimensions(filters: ItemFilters) -> list[str]:
@@ -106,7 +106,7 @@ def _grouped(session: Session, column: Any, filters: ItemFilters) -> dict[Any, i
 def _tagged(session: Session, facet: str, filters: ItemFilters) -> dict[str, int]:
     # An alias, so the filters' own EXISTS over item_tags still correlate to items only.
     tag = aliased(ItemTag)
-    value = tag.value
+    value: Any = tag.value
     if facet == "sustainability":  # "certified:GRS" counts as "certified"
         value = case((tag.value.like("certified:%"), "certified"), else_=tag.value)
     stmt = (select(value, func.count(func.distinct(Item.id))).select_from(Item)

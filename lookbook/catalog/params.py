@@ -91,9 +91,13 @@ class Params:
             return None
         return Decimal(raw)
 
-    def flag(self, name: str, default: bool | None) -> bool | None:
+    def flag(self, name: str, default: bool | None, *, allow_any: bool = True) -> bool | None:
         raw = self._raw(name)
         if raw is None:
+            return default
+        documented = ("true", "false", "any") if allow_any else ("true", "false")
+        if self.strict and raw not in documented:  # the documented values, exactly
+            self.errors.append(field_error(name, f"must be {' or '.join(documented)}"))
             return default
         if raw.lower() in _TRUE | _FALSE:
             return raw.lower() in _TRUE
@@ -109,7 +113,10 @@ class Params:
         raw = self._raw(name)
         if raw is None:
             return ()
-        values = tuple(dict.fromkeys(v.strip().lower() for v in raw.split(",") if v.strip()))
+        if self.strict:  # the documented spelling: lower case, no blanks between commas
+            values = tuple(dict.fromkeys(raw.split(",")))
+        else:
+            values = tuple(dict.fromkeys(v.strip().lower() for v in raw.split(",") if v.strip()))
         if allow_any and values == ("any",):
             return None
         allowed = tuple(allowed)
@@ -122,7 +129,7 @@ class Params:
             return ()
         return values
 
-    def skus(self, name: str, limit: int = 200) -> tuple[str, ...]:
+    def skus(self, name: str, limit: int = 100) -> tuple[str, ...]:
         raw = self._raw(name)
         if raw is None:
             return ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item, ItemColour, ItemTag
@@ -35,7 +35,7 @@ def _has_tag(facet: str, values: tuple[str, ...]):
 
 def _has_sustainability(values: tuple[str, ...]):
     """Match sustainability tags; "certified" also matches a named one ("certified:GRS")."""
-    match = ItemTag.value.in_(values)
+    match: ColumnElement[bool] = ItemTag.value.in_(values)
     if "certified" in values:
         match = or_(match, ItemTag.value.like("certified:%"))
     return exists().where(ItemTag.item_id == Item.id, ItemTag.facet == "sustainability", match)

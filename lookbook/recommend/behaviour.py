@@ -120,7 +120,8 @@ def apply_click_through(signal: ClickThrough, outfit: str | None, results: Seque
         reasons = list(r.reasons)
         if delta >= BOUND / 2 and REASON not in reasons:
             reasons.insert(1 if reasons else 0, REASON)
-        out.append(replace(r, score=round(min(max(r.score + delta, 0.0), 1.0), 4), reasons=reasons))
+        score = round(min(max(r.score + delta, 0.0), 1.0), 4)
+        out.append(replace(r, score=score, reasons=reasons))  # type: ignore[type-var]  # dataclass rows
     out.sort(key=lambda r: (-r.score, r.item.sku))
     return out[:keep]
 

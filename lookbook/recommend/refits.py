@@ -75,15 +75,6 @@ def refit(db: Database, models_dir: Path, *, only_if_stale: bool, wait: float = 
         return Refit(fit_and_save(db, models_dir, evaluate=evaluate, progress=progress), fitted=True)
 
 
-def _loads(models_dir: Path, card: dict[str, Any]) -> bool:
-    """Tell whether the saved model passes its checks (a broken one is refitted, not kept)."""
-    try:
-        load_model(models_dir, card)
-    except Exception:  # noqa: BLE001 - any failure to load means "fit it again"
-        return False
-    return True
-
-
 def refit_every(db: Database, models_dir: Path, seconds: float, *, evaluate: bool,
                 echo: Callable[[str], Any], rounds: int | None = None) -> None:
     """Refit whenever the catalog changed, checking every ``seconds`` (``lookbook fit --every``)."""

@@ -76,7 +76,7 @@ def versioned(version: str) -> Response:
     if version != current:
         resp = redirect(url_for("embed.versioned", version=current), code=302)
         resp.headers["Cache-Control"] = "no-cache"
-        return resp
+        return resp  # type: ignore[return-value]  # werkzeug's Response; Flask sends it as is
     return _script(body, ONE_YEAR, immutable=True)
 
 

@@ -18,7 +18,7 @@ class InviteForm(FlaskForm):
 
 
 @bp.after_request
-def _no_store(resp):  # type: ignore[no-untyped-def]
+def _no_store(resp):
     resp.headers["Cache-Control"] = "no-store"
     return resp
 

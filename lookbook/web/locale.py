@@ -80,7 +80,8 @@ def size_label(item: Any) -> str:
 
 def words(values: Iterable[str], style: str = "standard") -> str:
     """Join words the way the page's language does ("black, gold, and ivory"; style "or")."""
-    return format_list([str(v) for v in values], style=style, locale=PAGE_LANGUAGE)
+    return format_list([str(v) for v in values], style=style,  # type: ignore[arg-type]  # Babel's Literal
+                       locale=PAGE_LANGUAGE)
 
 
 def _vary(resp: Response) -> Response:

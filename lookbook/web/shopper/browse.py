@@ -67,7 +67,7 @@ class BrowseState:
         """Return the URL with one value of a list filter switched on or off."""
         current = getattr(self.filters, name)
         values = tuple(v for v in current if v != value) if value in current else (*current, value)
-        return self.url(filters=replace(self.filters, **{name: values}))
+        return self.url(filters=replace(self.filters, **{name: values}))  # type: ignore[arg-type]
 
     def lifted(self, dimension: str) -> str:
         """Return the URL with one filter dimension removed."""

@@ -40,7 +40,7 @@ def install(bp: Blueprint) -> None:
 def _signed_in_with_csrf() -> Response | None:
     if not current_user.is_authenticated:
         back = request.full_path.rstrip("?") if request.method == "GET" else None
-        return redirect(url_for("auth.login", next=back))
+        return redirect(url_for("auth.login", next=back))  # type: ignore[return-value]
     cap = getattr(current_app.view_functions.get(request.endpoint or ""), "upload_cap", None)
     if cap:  # before anything reads the body
         request.max_content_length = cap
