@@ -162,11 +162,11 @@ def main() -> None:
     floor = floor_ms(100)
     rows = []
     for name, group in paths.items():
-        for path in group:
-            status = client.get(path).status_code
-            if status != 200:
-                sys.exit(f"{path} answered {status}")
-        first = [timed(lambda p=p: client.get(p), 1)[0] for p in group]  # noqa: B023
+        statuses: dict[str, int] = {}
+        first = [timed(lambda p=p: statuses.__setitem__(p, client.get(p).status_code), 1)[0]  # noqa: B023
+                 for p in group]
+        if any(code != 200 for code in statuses.values()):
+            sys.exit(f"not every page answered 200: {statuses}")
         hot = [ms for _ in range(args.rounds) for p in group for ms in timed(lambda p=p: client.get(p), 1)]  # noqa: B023
         floor += floor_ms(len(hot) // 4 + 10)  # interleaved, so the floor sees the same load
         weights = [weight(client, p) for p in group]
