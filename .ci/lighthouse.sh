@@ -38,12 +38,14 @@ if [ -z "$base" ]; then
   echo "== building the demo catalog in $LOOKBOOK_INSTANCE"
   "$LOOKBOOK" demo --no-serve >"$work/demo.log" 2>&1 || { cat "$work/demo.log"; exit 1; }
   for port in $PORTS; do
+    # Something already listens there (another server): not ours to audit.
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
     "$LOOKBOOK" serve --port "$port" >"$work/server.log" 2>&1 &
     server=$!
     for _ in $(seq 120); do
-      if curl -sf "http://127.0.0.1:$port/health/live" >/dev/null; then base="http://127.0.0.1:$port"; break; fi
-      kill -0 "$server" 2>/dev/null || break  # port taken: try the next one
       sleep 0.5
+      kill -0 "$server" 2>/dev/null || break  # taken meanwhile: try the next port
+      if curl -sf "http://127.0.0.1:$port/health/live" >/dev/null; then base="http://127.0.0.1:$port"; break; fi
     done
     [ -n "$base" ] && break
     wait "$server" 2>/dev/null || true

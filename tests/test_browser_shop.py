@@ -95,6 +95,15 @@ def prices(text):
     return [Decimal(p[1:].replace(",", "")) for p in PRICE.findall(text)]
 
 
+def tab_stops(page, presses):
+    """Press Tab ``presses`` times from the top; return where focus went (link targets)."""
+    stops = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.getAttribute('href')"))
+    return stops
+
+
 def click(page, locator):
     """Click a link the shopper can see, and wait for the page it leads to."""
     assert locator.is_visible()
@@ -120,6 +129,8 @@ def test_a_shopper_clicks_from_home_to_a_lookbook_outfit_bag_and_browse(shop_sit
     assert page.locator(".hero h2").inner_text() == "After dark"
     for occasion in ("Casual", "Business", "Evening"):
         assert page.locator(".occasion__name a", has_text=occasion).is_visible()
+    stops = tab_stops(page, 25)  # the cards are reachable from the keyboard, in reading order
+    assert stops.index("/browse?occasion=evening") < stops.index("/lookbooks/after-dark")
     click(page, page.get_by_role("link", name="See the 3 looks of After dark"))
 
     # Lookbook: every look, its photos, prices in euros, swatches by name, the set's total.
