@@ -246,6 +246,45 @@ def test_a_lookbook_costs_the_same_queries_for_3_or_24_looks(client, app, db, tm
     assert count_queries(db, client, "/") <= 20
 
 
+def test_item_pages_and_home_cost_the_same_queries_for_8_or_32_looks(client, app, db, tmp_path):
+    """The outfit, bag and home pages read looks too (more looks like this, in our lookbooks,
+    covers and occasion tiles): 24 more looks, in a second lookbook, add no query."""
+    from lookbook.recommend.answer_cache import AnswerCache
+    from lookbook.server.services import CACHE, HOLDER
+
+    items = [*shop_items(), {**shop_items()[0], "sku": "O-EVE2", "name": "Burgundy slip dress"}]
+    bags = [i["sku"] for i in items if i["kind"] == "bag"]
+    outfits = [i["sku"] for i in items if i["kind"] == "outfit"]
+
+    def looks(n, start=0):
+        return [(outfits[i % len(outfits)], bags[i % len(bags)], ["B-SILVER", "B-XL"] if i % 2 else [])
+                for i in range(start, start + n)]
+
+    import_shop(db, app.extensions["lookbook.storage"], tmp_path, items=items,
+                lookbooks=[book("first", looks(8))])
+    paths = ("/", "/outfits/O-EVE", "/outfits/O-CAS", "/bags/B-GOLD", "/bags/B-XL")
+
+    def settled_counts():
+        """Count each page's queries with its recommendations computed, then remembered."""
+        client.get("/outfits/O-EVE")
+        app.extensions[HOLDER].wait(60)  # the model fits this revision; no refit reads meanwhile
+        app.extensions[CACHE] = AnswerCache()  # nothing remembered yet
+        computed = {path: count_queries(db, client, path) for path in paths}
+        remembered = {path: count_queries(db, client, path) for path in paths}
+        return computed, remembered
+
+    few = settled_counts()
+    import_shop(db, app.extensions["lookbook.storage"], tmp_path, items=items, photos=False,
+                lookbooks=[book("second", looks(24, start=3))])
+    many = settled_counts()
+    assert "/lookbooks/second" in page(client, "/").links()
+    assert "/lookbooks/second#look-1" in page(client, "/outfits/O-EVE").links()
+    assert few == many
+    computed, remembered = many
+    assert max(computed.values()) <= 30
+    assert all(remembered[p] < computed[p] for p in paths if p != "/")  # answers are reused
+
+
 def test_browse_and_home_query_counts_do_not_grow_with_the_catalog(client, app, db, tmp_path):
     from tests.conftest import add_items, item
 

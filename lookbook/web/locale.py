@@ -62,7 +62,19 @@ def current_locale() -> Locale:
 
 def money(amount: Decimal | float | str, currency: str) -> str:
     """Format an amount in its currency for the shopper (``€1,334.90``, ``1.334,90 €``)."""
-    return format_currency(Decimal(str(amount)), currency, locale=current_locale())
+    return _money(Decimal(str(amount)), currency, current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, locale: Locale) -> str:
+    # A page shows the same few prices many times and Babel's formatting is most of a
+    # card's render time: remember the strings (a catalog has a few thousand prices).
+    return format_currency(amount, currency, locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _centimetres(width: Decimal, locale: Locale) -> str:
+    return format_unit(width.normalize(), "length-centimeter", length="short", locale=locale)
 
 
 def size_label(item: Any) -> str:
@@ -73,9 +85,7 @@ def size_label(item: Any) -> str:
     width = getattr(item, "width_cm", None)
     if width is None:
         return size
-    cm = format_unit(Decimal(str(width)).normalize(), "length-centimeter", length="short",
-                     locale=current_locale())
-    return f"{size} ({cm})"
+    return f"{size} ({_centimetres(Decimal(str(width)), current_locale())})"
 
 
 def words(values: Iterable[str], style: str = "standard") -> str:

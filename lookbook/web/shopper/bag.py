@@ -9,6 +9,7 @@ from lookbook.recommend.filters import Filters
 from lookbook.recommend.holder import ModelUnavailable
 from lookbook.server import appdb, services
 from lookbook.web.locale import size_label, words
+from lookbook.web.shopper.answers import remembered
 from lookbook.web.shopper.outfit import item_or_404
 from lookbook.web.shopper.sharing import share
 from lookbook.web.shopper.wording import describe
@@ -22,8 +23,9 @@ def bag(sku: str) -> str:
     outfits, similar, resting = [], [], False
     try:
         rec = services.recommender()
-        outfits = describe(rec.outfits_for_bag(item, OUTFITS, Filters()).results)
-        similar = describe(rec.similar_bags(item, Filters(), SIMILAR).results)
+        wear, alike = remembered(rec, ("bag", item.sku), lambda: (
+            rec.outfits_for_bag(item, OUTFITS, Filters()), rec.similar_bags(item, Filters(), SIMILAR)))
+        outfits, similar = describe(wear.results), describe(alike.results)
     except ModelUnavailable:
         resting = True
     appears = looks_with_bag(appdb.session(), item.id)

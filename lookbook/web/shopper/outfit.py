@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, url_for
+from sqlalchemy import select
 
 from lookbook.catalog.models import Item
 from lookbook.catalog.queries import get_item
@@ -13,6 +14,7 @@ from lookbook.recommend.holder import ModelUnavailable
 from lookbook.recommend.request import RecommendQuery
 from lookbook.server import appdb, services
 from lookbook.web.locale import words
+from lookbook.web.shopper.answers import remembered
 from lookbook.web.shopper.lookbooks import bundle_price
 from lookbook.web.shopper.sharing import share
 from lookbook.web.shopper.wording import describe
@@ -58,15 +60,20 @@ def outfit(sku: str) -> str:
     try:
         rec = services.recommender()
         q = RecommendQuery({}, accent_default=True)  # the API's defaults: small bags, in stock
-        bags = describe(rec.bags_for_outfit(item, q.filters, BAGS, outfit_id=item.id).results)
-        made = make_bundles(rec, item, q.filters, BUNDLES, outfit_id=item.id)
+        answer, made = remembered(rec, ("outfit", item.sku), lambda: (
+            rec.bags_for_outfit(item, q.filters, BAGS, outfit_id=item.id),
+            make_bundles(rec, item, q.filters, BUNDLES, outfit_id=item.id)))
+        bags = describe(answer.results)
         bundles = [(b, bundle_price([b.accent.item, b.functional.item])) for b in made.bundles]
     except ModelUnavailable:
         resting = True  # the outfit still shows; recommendations come back with the model
-    looks = similar_looks(item, live_looks(session))
+    looks = similar_looks(item, live_looks(session, bags=False, occasions=item.occasions))
+    # One query for the bags of the looks shown (the other live looks' bags stay unread); held
+    # here so the session's (weak) identity map still has them when the template reads look.bag.
+    shown_bags = list(session.scalars(select(Item).where(Item.id.in_({lk.bag_id for lk in looks}))))
     page = share(f"{item.name} — complete the look",
                  f"{item.name} in {words([c.name for c in item.colours])}: the micro and mini bags "
                  "that complete the look, bundles and curated looks like it.",
                  url_for("pages.outfit", sku=item.sku, _external=True), item=item, kind="product")
     return render_template("shop/outfit.html", item=item, bags=bags, bundles=bundles, looks=looks,
-                           resting=resting, share=page)
+                           shown_bags=shown_bags, resting=resting, share=page)
