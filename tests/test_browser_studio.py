@@ -267,6 +267,7 @@ def test_every_studio_page_passes_axe_and_fits_the_screen(studio_server, app, br
         page.goto(base + path)
         check(path)
 
+    assert page.problems == []  # no console error on any page
     # The states that only a submitted form shows: field errors, a dry-run report, a conflict.
     page.goto(base + "/curate/items/new")
     page.get_by_role("button", name="Create outfit").click()
@@ -280,15 +281,18 @@ def test_every_studio_page_passes_axe_and_fits_the_screen(studio_server, app, br
     page.get_by_role("button", name="Check the file").click()
     page.locator("#report-title").wait_for()
     check("import dry-run report")
-    other = page.context.new_page()
-    other.goto(base + "/curate/")
+    other = _page(browser)  # a second stylist, in a browser of their own
+    _sign_in(other, base, CURATOR)
     other.get_by_role("link", name="City days").click()
     page.goto(other.url)
     other.get_by_role("button", name="Save details").click()  # someone else saves first
     page.get_by_role("button", name="Save details").click()
     page.get_by_role("heading", name="Someone else saved this first").wait_for()
+    assert CURATOR in page.get_by_role("alert").inner_text()
     check("409 conflict")
 
     assert {k: v for k, v in found.items() if v} == {}
     assert wide == {}, "pages scroll sideways at 390 px"
-    assert page.problems == []
+    # Chromium logs each refused form's answer; those three, and nothing else.
+    assert [p.rsplit("status of ", 1)[-1] for p in page.problems] == [
+        "400 (BAD REQUEST)", "422 (UNPROCESSABLE ENTITY)", "409 (CONFLICT)"]
