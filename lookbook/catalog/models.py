@@ -39,6 +39,7 @@ class Item(Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
         Index("ix_items_kind_size", "kind", "size"),
         Index("ix_items_kind_price", "kind", "price"),
+        Index("ix_items_kind_name", "kind", "name"),  # the outfit picker: one kind, by name
         # The studio's catalog list sorts by these over 100k items without a full sort.
         Index("ix_items_name", "name"),
         Index("ix_items_price", "price"),
