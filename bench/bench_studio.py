@@ -104,8 +104,9 @@ def build(db: Database, n: int) -> float:
         if db.engine.dialect.name == "postgresql":
             conn.execute(text("SELECT setval(pg_get_serial_sequence('items', 'id'), :n)"), {"n": n})
             conn.execute(text("SELECT setval(pg_get_serial_sequence('item_images', 'id'), :n)"), {"n": n})
-    with db.engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    # What autovacuum does to a settled table (and PostgreSQL's index-only scans need).
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
     return time.perf_counter() - start
 
 
@@ -124,29 +125,45 @@ def recording(db: Database) -> Iterator[list[tuple[str, Any]]]:
         event.remove(db.engine, "before_cursor_execute", before)
 
 
-FULL_SCAN = {"sqlite": re.compile(r"^SCAN (items|item_tags|item_colours|item_images)\b(?! USING)"),
-             "postgresql": re.compile(r"Seq Scan on (items|item_tags|item_colours|item_images)\b")}
+CATALOG = ("items", "item_tags", "item_colours", "item_images")
+SQLITE_SCAN = re.compile(r"^SCAN (items|item_tags|item_colours|item_images)\b(?! USING)")
+PG_READ_SHARE = 0.1  # a plan node reading more than a tenth of a catalog table counts as a scan
 
 
-def full_scans(db: Database, statements: list[tuple[str, Any]]) -> list[str]:
-    """EXPLAIN each catalog statement; return the plan lines that read a whole table."""
-    dialect = db.engine.dialect.name
+def full_scans(db: Database, statements: list[tuple[str, Any]], n_items: int) -> list[str]:
+    """EXPLAIN each catalog statement; return what reads a whole table.
+
+    SQLite: a plain ``SCAN table`` (no index).  PostgreSQL: EXPLAIN ANALYZE, and any node
+    that read more than a tenth as many rows as there are items (a Seq Scan under a LIMIT
+    that stops early is fine; an index walk over the whole table is not).
+    """
     found: list[str] = []
     with db.engine.connect() as conn:
         raw = conn.connection.dbapi_connection
         for statement, params in statements:
             if not statement.lstrip().upper().startswith("SELECT") or "items" not in statement:
                 continue
-            if dialect == "sqlite":
-                cur = raw.cursor()
+            head = statement.split(chr(10))[0][:80]
+            cur = raw.cursor()
+            if db.engine.dialect.name == "sqlite":
                 plan = [r[3] for r in cur.execute("EXPLAIN QUERY PLAN " + statement, params).fetchall()]
-            else:
-                cur = raw.cursor()
-                cur.execute("EXPLAIN " + statement, params)
-                plan = [r[0].strip() for r in cur.fetchall()]
-            found += [f"{line}  <-  {statement.split(chr(10))[0][:90]}…" for line in plan
-                      if FULL_SCAN[dialect].search(line.lstrip("-> "))]
+                found += [f"{line}  <-  {head}…" for line in plan if SQLITE_SCAN.search(line)]
+                continue
+            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params)
+            for node in _nodes(cur.fetchone()[0][0]["Plan"]):
+                rows = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+                read = rows * node.get("Actual Loops", 1)
+                if node.get("Relation Name") in CATALOG and read > PG_READ_SHARE * n_items:
+                    found.append(f"{node['Node Type']} on {node['Relation Name']}"
+                                 f"{' using ' + node['Index Name'] if node.get('Index Name') else ''}: "
+                                 f"{read:,.0f} rows  <-  {head}…")
     return found
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:
@@ -252,7 +269,7 @@ def main() -> None:
             assert resp.status_code == 200, (path, resp.status_code)
             with recording(db) as seen:
                 client.get(path)
-            scans = full_scans(db, seen)
+            scans = full_scans(db, seen, args.items)
             p50, p95 = timed(lambda path=path: client.get(path), args.repeat)
             results.append((label, p50, p95, len(seen), scans))
 
@@ -266,12 +283,13 @@ def main() -> None:
     for label, p50, p95, queries, scans in results:
         worst = max(worst, p95)
         print(f"{label:<42}{p50:>9.1f}{p95:>9.1f}{p50 / floor[0]:>9.0f}{queries:>9}  {len(scans) or '-'}")
-    all_scans = sorted({s for *_rest, scans in results for s in scans})
-    for line in all_scans:
-        print("  full scan:", line)
+        for line in scans:
+            print("      scan:", line)
+    n_scans = sum(len(scans) for *_rest, scans in results)
     print(f"target: p95 <= 100 ms per page; worst p95 {worst:.1f} ms "
-          f"({'met' if worst <= 100 else 'NOT met'}); full scans: {len(all_scans) or 'none'}")
-    if all_scans or worst > 100:
+          f"({'met' if worst <= 100 else 'NOT met'}); "
+          f"plan nodes reading >10% of a table: {n_scans or 'none'}")
+    if n_scans or worst > 100:
         sys.exit(1)
 
 
