@@ -8,6 +8,37 @@
   var summary = document.querySelector("[data-focus]");
   if (summary) { summary.focus(); }
 
+  // Keyboard path for reordering: "Move up" / "Move down" post a form and the page
+  // reloads; give focus back to the moved look's button so Enter can move it again.
+  var KEY = "lookbook-studio-moved";
+  var remember = function (value) {
+    try { if (value) { window.sessionStorage.setItem(KEY, value); } else { window.sessionStorage.removeItem(KEY); } }
+    catch (e) { /* private mode: focus simply starts at the top */ }
+  };
+  var moved = null;
+  try { moved = window.sessionStorage.getItem(KEY); } catch (e) { moved = null; }
+  remember(null);
+  if (moved && !summary) {
+    var parts = moved.split(":");
+    var look = document.getElementById("look-" + parts[0]);
+    if (look) {
+      var same = look.querySelector("button[name=direction][value=" + (parts[1] === "up" ? "up" : "down") + "]");
+      var other = look.querySelector("button[name=direction][value=" + (parts[1] === "up" ? "down" : "up") + "]");
+      var target = same && !same.disabled ? same : other;
+      // After the load (and the browser's jump to #look-N, which resets focus).
+      if (target && !target.disabled) {
+        window.addEventListener("load", function () { window.setTimeout(function () { target.focus(); }, 0); });
+      }
+    }
+  }
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var item = event.target.closest(".look");
+    if (button && button.name === "direction" && item) {
+      remember(item.getAttribute("data-look") + ":" + button.value);
+    }
+  });
+
   var list = document.querySelector("ol.looks[data-reorder]");
   if (!list || !window.fetch || !window.URLSearchParams) { return; }
   var looks = function () { return Array.prototype.slice.call(list.querySelectorAll(".look")); };

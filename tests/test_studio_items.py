@@ -140,3 +140,28 @@ def test_an_items_history_lists_its_changes(ana, db):
     ana.post("/curate/items/new", BAG_FORM)
     page = ana.page("/curate/items/B-NEW/history")
     assert "ana@shop.example" in page and "Created bag B-NEW" in page
+
+
+def test_long_lists_are_counted_only_up_to_a_cap_and_still_page_to_the_end(app, db, ana, monkeypatch):
+    from lookbook.web.studio import items as items_view
+    from lookbook.web.studio import looks as looks_view
+
+    monkeypatch.setattr(items_view, "PER_PAGE", 2)
+    monkeypatch.setattr(items_view, "COUNT_UP_TO", 3)
+    add_items(db, *[item(f"B-{i}", name=f"Bag {i}") for i in range(5)])
+    first = ana.page("/curate/items/")
+    assert "More than 3 items" in first and "Page 1<" in first and 'rel="next"' in first
+    last = ana.page("/curate/items/?page=3")
+    assert "Bag 4" in last and 'rel="next"' not in last and 'rel="prev"' in last
+    few = ana.page("/curate/items/?q=bag+4")
+    assert "1 item matching" in few and "studio-pager" not in few
+
+    monkeypatch.setattr(looks_view, "PER_PAGE", 1)
+    monkeypatch.setattr(looks_view, "COUNT_UP_TO", 1)
+    add_items(db, item("O-1", "outfit", name="Navy suit"), item("O-2", "outfit", name="Navy dress"))
+    ana.post("/curate/lookbooks/new", {"title": "Night out"})
+    with db.session() as session:
+        book_id = session.scalar(select(Lookbook.id))
+    picker = ana.page(f"/curate/lookbooks/{book_id}/add?q=navy")
+    assert "More than 1 outfit" in picker and "Navy dress" in picker and 'rel="next"' in picker
+    assert "Navy suit" in ana.page(f"/curate/lookbooks/{book_id}/add?q=navy&page=2")

@@ -91,6 +91,38 @@ def search_items(
     return list(session.scalars(stmt)), total
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list, counted only up to a cap (``total > cap`` means "more than cap")."""
+
+    items: list[Item]
+    total: int
+    cap: int
+    has_next: bool
+
+    @property
+    def counted(self) -> bool:
+        """True when ``total`` is the exact number of matches."""
+        return self.total <= self.cap
+
+
+def search_page(
+    session: Session, filters: ItemFilters, page: int = 1, per_page: int = 50, order: str = "name",
+    cap: int = 1000,
+) -> Page:
+    """Return one page of matching items, counting matches only up to ``cap`` (+1).
+
+    Counting every match of a broad filter over 100k items costs more than the page
+    itself (a colour shared by 10k items is 10k index probes); a list only needs to know
+    the exact count when it is small, and whether there is a next page.
+    """
+    matching = apply_filters(select(Item.id), filters)
+    total = session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery())) or 0
+    stmt = apply_filters(select(Item), filters).order_by(*ORDERS[order])
+    found = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
+    return Page(found[:per_page], total, cap, len(found) > per_page)
+
+
 def get_item(session: Session, sku: str, kind: str | None = None) -> Item | None:
     """Return the item with this sku (of this kind, if given), or None."""
     stmt = select(Item).where(Item.sku == sku)

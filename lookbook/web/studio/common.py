@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from lookbook.catalog.models import Item
+from lookbook.catalog.queries import Page
 from lookbook.catalog.records import Problem
 from lookbook.lookbooks.details import aware
 from lookbook.lookbooks.editing import EditConflict
@@ -59,6 +60,18 @@ def pages(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
+def list_pages(found: Page, per_page: int) -> int | None:
+    """Return how many pages a capped list fills, or None when it was not counted to the end."""
+    return pages(found.total, per_page) if found.counted else None
+
+
+def found_count(found: Page, noun: str) -> str:
+    """Say how many items a list found: "1 outfit", "240 bags", "more than 1,000 items"."""
+    if not found.counted:
+        return f"More than {found.cap:,} {noun}s"
+    return f"{found.total:,} {noun}{'' if found.total == 1 else 's'}"
+
+
 def label(value: str) -> str:
     """Return a vocabulary value as a form shows it ("north-america" -> "North America")."""
     return value.replace("-", " ").replace("/", " / ").title() if value else value
@@ -72,4 +85,5 @@ def options(values: Iterable[str]) -> list[tuple[str, str]]:
 def template_helpers() -> dict[str, Any]:
     """Names every studio template can use."""
     return {"csrf_token": generate_csrf, "thumb": thumb, "when": when, "options": options, "label": label,
+            "found_count": found_count,
             "is_admin": getattr(current_user, "role", None) == "admin"}

@@ -18,17 +18,18 @@ from lookbook.audit.models import AuditEntry
 from lookbook.catalog.changes import delete_item, save_item
 from lookbook.catalog.models import CurationRule, Item
 from lookbook.catalog.params import Params
-from lookbook.catalog.queries import ORDERS, ItemFilters, get_item, search_items
+from lookbook.catalog.queries import ORDERS, ItemFilters, get_item, search_page
 from lookbook.catalog.records import FIELDS, Problem, RowInvalid, parse_item
 from lookbook.lookbooks.details import aware
 from lookbook.lookbooks.models import Look, Lookbook
 from lookbook.server import appdb
 from lookbook.styling import vocab
 from lookbook.web.studio.access import actor
-from lookbook.web.studio.common import form_errors, invalid, pages
+from lookbook.web.studio.common import form_errors, invalid, list_pages
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 PER_PAGE = 50
+COUNT_UP_TO = 1000  # a list says "more than 1,000" rather than count 100k matches
 SORTS = {"name": "Name A–Z", "sku": "SKU", "price": "Price, low to high",
          "-price": "Price, high to low", "recent": "Recently changed"}
 LABELS = {
@@ -58,13 +59,13 @@ def index() -> ResponseReturnValue:
     p.finish()
     q = (request.args.get("q") or "").strip()[:100]
     filters = ItemFilters(kind=kind, occasion=occasion, colour=colour, size=size, in_stock=stock, text=q)
-    items, total = search_items(appdb.session(), filters, page, PER_PAGE, order=sort)
+    found = search_page(appdb.session(), filters, page, PER_PAGE, order=sort, cap=COUNT_UP_TO)
     args = {"q": q or None, "kind": ",".join(kind) or None, "occasion": ",".join(occasion) or None,
             "colour": ",".join(colour) or None, "size": ",".join(size) or None,
             "in_stock": None if stock is None else str(stock).lower(),
             "sort": sort if sort != "name" else None}
-    return render_template("curate/items.html", items=items, total=total, page=page,
-                           pages=pages(total, PER_PAGE), args=args, sorts=SORTS, vocab=vocab)
+    return render_template("curate/items.html", items=found.items, found=found, page=page,
+                           pages=list_pages(found, PER_PAGE), args=args, sorts=SORTS, vocab=vocab)
 
 
 def _form_raw(form: Mapping[str, Any], kind: str) -> dict[str, Any]:

@@ -6,19 +6,20 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask.typing import ResponseReturnValue
 
 from lookbook.catalog.params import Params
-from lookbook.catalog.queries import ItemFilters, get_item, search_items
+from lookbook.catalog.queries import ItemFilters, get_item, search_page
 from lookbook.catalog.records import RowInvalid
 from lookbook.catalog.rules import rules_for_outfit
 from lookbook.lookbooks.editing import EditConflict, LookbookEditor, LookbookMissing
 from lookbook.server import appdb
 from lookbook.styling import vocab
 from lookbook.web.studio.access import actor
-from lookbook.web.studio.common import conflict_page, form_errors, pages
+from lookbook.web.studio.common import conflict_page, form_errors, list_pages
 from lookbook.web.studio.lookbooks import apply, book_or_404, editor_url, form_version
 from lookbook.web.studio.outfits import recommendations
 
 bp = Blueprint("looks", __name__, url_prefix="/lookbooks")
 PER_PAGE = 24
+COUNT_UP_TO = 1000  # the picker says "more than 1,000 outfits" rather than count them all
 LOOK_LABELS = {"bag": "Bag", "bundle": "Bundle", "note": "Styling note", "outfit": "Outfit"}
 
 
@@ -33,10 +34,10 @@ def find_outfit(book_id: int) -> ResponseReturnValue:
     p.finish()
     q = (request.args.get("q") or "").strip()[:100]
     filters = ItemFilters(kind=("outfit",), text=q, occasion=occasion, colour=colour)
-    outfits, total = search_items(appdb.session(), filters, page, PER_PAGE, order="name")
-    return render_template("curate/look_find.html", book=book, outfits=outfits, total=total, q=q,
+    found = search_page(appdb.session(), filters, page, PER_PAGE, order="name", cap=COUNT_UP_TO)
+    return render_template("curate/look_find.html", book=book, outfits=found.items, found=found, q=q,
                            occasion=occasion[0] if occasion else "", colour=colour[0] if colour else "",
-                           page=page, pages=pages(total, PER_PAGE), vocab=vocab)
+                           page=page, pages=list_pages(found, PER_PAGE), vocab=vocab)
 
 
 def render_pick(book_id: int, sku: str, status: int = 200, values: dict[str, str] | None = None,
