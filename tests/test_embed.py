@@ -84,10 +84,16 @@ def test_urls_that_are_not_our_published_lookbooks_are_404(client, books, url):
     assert resp.mimetype == "application/problem+json"
 
 
-def test_xml_is_not_implemented(client, books):
-    resp = oembed(client, f"{HOST}/lookbooks/after-dark", format="xml")
-    assert resp.status_code == 501
-    assert resp.mimetype == "application/problem+json"
+def test_xml_answers_the_same_fields_escaped(client, books):
+    import xml.etree.ElementTree as ET
+
+    resp = oembed(client, f"{HOST}/lookbooks/after-dark", format="xml", maxwidth="400")
+    assert resp.status_code == 200 and resp.mimetype == "text/xml"
+    root = ET.fromstring(resp.data)
+    assert root.tag == "oembed" and root.findtext("type") == "rich"
+    assert root.findtext("title") == 'After "dark" <night>' and root.findtext("width") == "400"
+    assert root.findtext("html").startswith('<iframe src="http://localhost/lookbooks/after-dark/embed"')
+    assert oembed(client, f"{HOST}/lookbooks/after-dark", format="XML").status_code == 400
 
 
 @pytest.mark.parametrize("params", [{}, {"url": ""}, {"url": f"{HOST}/lookbooks/after-dark", "maxwidth": "0"},
