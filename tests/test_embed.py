@@ -186,3 +186,18 @@ def test_the_widget_is_under_15_kb_and_has_no_dependencies(client):
     body = client.get(src.removeprefix(HOST)).data
     assert len(body) < 15 * 1024
     assert b"import " not in body and b"require(" not in body
+
+
+def test_the_api_guide_is_linked_from_the_footer_with_examples_for_this_site(client, books):
+    home = client.get("/", base_url="https://bags.shop.example").get_data(as_text=True)
+    assert 'href="/api"' in home
+    resp = client.get("/api", base_url="https://bags.shop.example")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert "&lt;script src=&#34;https://bags.shop.example/embed.js&#34;" in page or \
+        '&lt;script src="https://bags.shop.example/embed.js"' in page
+    assert "curl &#39;https://bags.shop.example/api/v1/outfits/" in page or \
+        "curl 'https://bags.shop.example/api/v1/outfits/" in page
+    assert "/oembed?url=https://bags.shop.example/lookbooks/" in page
+    for path in ("/api/v1/events", "/oembed", "/health/ready", "/api/v1/rules"):
+        assert f"<code>{path}</code>" in page
