@@ -193,7 +193,7 @@ def test_an_empty_answer_names_the_filter_that_removed_everything(client, catalo
 def test_in_stock_false_and_any_are_documented():
     from lookbook.api.openapi import document
 
-    params = document()["paths"]["/outfits/{sku}/bags"]["get"]["parameters"]
+    params = document()["paths"]["/api/v1/outfits/{sku}/bags"]["get"]["parameters"]
     in_stock = next(p for p in params if p["name"] == "in_stock")
     assert in_stock["schema"]["enum"] == ["true", "false", "any"]
     assert "only items that are out of stock" in in_stock["description"]

@@ -84,10 +84,16 @@ def test_urls_that_are_not_our_published_lookbooks_are_404(client, books, url):
     assert resp.mimetype == "application/problem+json"
 
 
-def test_xml_is_not_implemented(client, books):
-    resp = oembed(client, f"{HOST}/lookbooks/after-dark", format="xml")
-    assert resp.status_code == 501
-    assert resp.mimetype == "application/problem+json"
+def test_xml_answers_the_same_fields_escaped(client, books):
+    import xml.etree.ElementTree as ET
+
+    resp = oembed(client, f"{HOST}/lookbooks/after-dark", format="xml", maxwidth="400")
+    assert resp.status_code == 200 and resp.mimetype == "text/xml"
+    root = ET.fromstring(resp.data)
+    assert root.tag == "oembed" and root.findtext("type") == "rich"
+    assert root.findtext("title") == 'After "dark" <night>' and root.findtext("width") == "400"
+    assert root.findtext("html").startswith('<iframe src="http://localhost/lookbooks/after-dark/embed"')
+    assert oembed(client, f"{HOST}/lookbooks/after-dark", format="XML").status_code == 400
 
 
 @pytest.mark.parametrize("params", [{}, {"url": ""}, {"url": f"{HOST}/lookbooks/after-dark", "maxwidth": "0"},
@@ -180,3 +186,18 @@ def test_the_widget_is_under_15_kb_and_has_no_dependencies(client):
     body = client.get(src.removeprefix(HOST)).data
     assert len(body) < 15 * 1024
     assert b"import " not in body and b"require(" not in body
+
+
+def test_the_api_guide_is_linked_from_the_footer_with_examples_for_this_site(client, books):
+    home = client.get("/", base_url="https://bags.shop.example").get_data(as_text=True)
+    assert 'href="/api"' in home
+    resp = client.get("/api", base_url="https://bags.shop.example")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert "&lt;script src=&#34;https://bags.shop.example/embed.js&#34;" in page or \
+        '&lt;script src="https://bags.shop.example/embed.js"' in page
+    assert "curl &#39;https://bags.shop.example/api/v1/outfits/" in page or \
+        "curl 'https://bags.shop.example/api/v1/outfits/" in page
+    assert "/oembed?url=https://bags.shop.example/lookbooks/" in page
+    for path in ("/api/v1/events", "/oembed", "/health/ready", "/api/v1/rules"):
+        assert f"<code>{path}</code>" in page

@@ -13,16 +13,23 @@ from lookbook.auth.keys import create_key
 from tests.conftest import add_items, item
 
 
-def test_every_api_route_is_documented(app, client):
+def test_every_api_route_health_and_oembed_are_documented(app, client):
     doc = client.get("/api/v1/openapi.json").json
     documented = {(path, method.upper()) for path, ops in doc["paths"].items()
                   for method in ops if method != "parameters"}
     routes = set()
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1/") and rule.endpoint != "api.openapi.serve":
-            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        if (rule.rule.startswith(("/api/v1/", "/health/")) or rule.rule == "/oembed") \
+                and rule.endpoint != "api.openapi.serve":
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             routes |= {(path, m) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert {("/oembed", "GET"), ("/health/ready", "GET"), ("/api/v1/events", "POST")} <= routes
     assert routes == documented
+
+
+def test_the_server_url_is_absolute_and_follows_the_request(client):
+    doc = client.get("/api/v1/openapi.json", base_url="https://bags.shop.example").json
+    assert doc["servers"][0]["url"] == "https://bags.shop.example"
 
 
 @pytest.fixture
@@ -82,3 +89,66 @@ def test_api_never_errors_and_matches_its_document(fuzz_app, mode):
         except BaseException as exc:  # collect every operation's failure, then report them all
             failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:800]}")
     assert not failures, "\n\n".join(failures)
+
+
+# Regressions found by the live schemathesis run (.ci/run): each request breaks the
+# document, so the API must refuse it with a problem, not accept it.
+@pytest.fixture
+def secret(fuzz_app):
+    return {"Authorization": f"Bearer {fuzz_app[1]}"}
+
+
+@pytest.mark.parametrize("query", ["outfit=", "bag=", "outfit=%20O-1", "bag=b-1%20", "action=pin,hide",
+                                   "action=PIN"])
+def test_rule_filters_the_document_forbids_are_400(client, secret, query):
+    resp = client.get(f"/api/v1/rules?{query}", headers=secret)
+    assert resp.status_code == 400 and resp.mimetype == "application/problem+json"
+
+
+def test_events_with_null_or_blank_fields_are_refused(client, fuzz_app):
+    base = {"id": "0123456789abcdef", "type": "impression", "placement": "page", "item": "B-1"}
+    for extra in ({"at": None}, {"outfit": ""}, {"look": None, "lookbook": "x"},
+                  {"item": None, "bag": "B-1"}):
+        resp = client.post("/api/v1/events", json={"events": [{**base, **extra}]})
+        assert resp.status_code == 422, extra
+        assert resp.json["errors"] and resp.mimetype == "application/problem+json"
+    assert client.post("/api/v1/events", json={"events": [base], "site": 5}).status_code == 422
+    assert client.post("/api/v1/events", json={"events": [base]}).status_code == 202
+
+
+def test_bodies_are_held_to_the_document_with_named_fields(client, secret):
+    # A lower-case currency, a padded sku and an unknown rule field were read leniently before.
+    item_ = {"sku": "N-1", "kind": "outfit", "name": "Navy", "colours": ["navy"], "price": "10",
+             "currency": "eur"}
+    resp = client.post("/api/v1/items", json=item_, headers=secret)
+    assert resp.status_code == 422
+    assert {"field": "currency", "message": "is not one of the documented values"} in resp.json["errors"]
+    assert client.post("/api/v1/items", json={**item_, "currency": "EUR", "sku": " N-1"},
+                       headers=secret).status_code == 422
+    assert client.put("/api/v1/items/N-1", json={**item_, "currency": "EUR", "sku": "n-1 "},
+                      headers=secret).status_code == 422
+    assert client.post("/api/v1/items", json={**item_, "currency": "EUR"}, headers=secret).status_code == 201
+    assert client.post("/api/v1/recommendations/bags", json={"outfit": {"colours": ["navy"]}, "limit": "5"}
+                       ).status_code == 422
+    assert client.post("/api/v1/recommendations/bags", json={"outfit": {"colours": ["navy"]}, "limit": 5,
+                                                             "exclude": ["B-1", ""]}).status_code == 400
+    assert client.post("/api/v1/recommendations", json={"requests": [{"type": "bags", "sku": " O-1"}]}
+                       ).status_code == 422
+
+
+def test_query_values_are_spelled_as_documented(client, fuzz_app):
+    assert client.get("/api/v1/outfits/O-1/bags?limit=%205").status_code == 400
+    assert client.get("/api/v1/outfits/O-1/bags?exclude=B-1,").status_code == 400
+    assert client.get("/api/v1/outfits/O-1/bags?exclude=B-1,B-2").status_code == 200
+    assert client.get("/oembed?url=http://localhost/lookbooks/x&format=JSON").status_code == 400
+
+
+def test_the_committed_fuzz_config_carries_no_cache_and_real_demo_ids():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parent.parent / ".ci" / "schemathesis.toml").read_text())
+    assert config["cache"]["enabled"] is False  # no replay of another run's requests
+    from lookbook.api.openapi import EXAMPLE_BAG, EXAMPLE_OUTFIT
+    assert EXAMPLE_OUTFIT in config["dictionaries"]["outfits"]["values"]
+    assert EXAMPLE_BAG in config["dictionaries"]["bags"]["values"]

@@ -19,6 +19,7 @@ from lookbook.analytics.batch import MAX_EVENTS, BatchInvalid, parse_batch, site
 from lookbook.analytics.store import record_events
 from lookbook.api.auth import presented_key, publishable_forbidden, unauthorised
 from lookbook.api.body import json_body
+from lookbook.api.openapi import check_body
 from lookbook.api.problems import ApiProblem
 from lookbook.database import utcnow
 from lookbook.server import appdb
@@ -40,6 +41,7 @@ def record() -> tuple[dict[str, Any], int]:
     except BatchInvalid as exc:
         raise ApiProblem(422, "some events are not valid; nothing was stored", title="Invalid body",
                          errors=exc.errors) from None
+    check_body("EventBatch", body)
     if any(r.type == "purchase" for r in records):
         if key is None:
             raise unauthorised()

@@ -11,13 +11,14 @@ from flask.typing import ResponseReturnValue
 from lookbook.api.auth import key_actor, secret_key_required
 from lookbook.api.body import json_body, json_value
 from lookbook.api.items import item_json
+from lookbook.api.openapi import check_body
 from lookbook.api.problems import ApiProblem, field_error
 from lookbook.audit.trail import record as audit
 from lookbook.catalog.changes import delete_item as delete_and_record
 from lookbook.catalog.changes import save_item
 from lookbook.catalog.params import Params
 from lookbook.catalog.queries import get_item
-from lookbook.catalog.records import RowInvalid, parse_item, valid_sku
+from lookbook.catalog.records import RowInvalid, parse_item
 from lookbook.server import appdb
 from lookbook.transfer.importer import (
     CsvRows,
@@ -58,7 +59,9 @@ def _saved(sku: str, status: int) -> ResponseReturnValue:
 @secret_key_required
 def create_item() -> ResponseReturnValue:
     """Create one item; 409 if the sku exists (use PUT to replace)."""
-    record = _record(json_body())
+    body = json_body()
+    record = _record(body)
+    check_body("ItemInput", body)
     with appdb.database().write() as session:
         if get_item(session, record.sku) is not None:
             raise ApiProblem(409, f"an item with sku {record.sku!r} exists; PUT it to replace it",
@@ -73,10 +76,11 @@ def replace_item(sku: str) -> ResponseReturnValue:
     """Create or replace the item with this sku."""
     data = json_body()
     data.setdefault("sku", sku)
-    if valid_sku(data["sku"]) != sku:  # the path sku is already checked and normalised
+    if data["sku"] != sku:  # the path sku is already checked and normalised
         raise ApiProblem(422, "the body's sku differs from the URL", title="Invalid item",
                          errors=[field_error("sku", f"must be {sku!r} or left out")])
     record = _record(data)
+    check_body("ItemReplacement", data)
     with appdb.database().write() as session:
         existing = get_item(session, record.sku)
         if existing is not None and existing.kind != record.kind:

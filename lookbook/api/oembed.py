@@ -2,7 +2,7 @@
 
 Only our own lookbook URLs (``/lookbooks/<slug>``, this host) of published lookbooks
 are answered; anything else is 404.  The iframe points at the framable view
-``/lookbooks/<slug>/embed``.  JSON only: ``format=xml`` is 501, as the spec asks.
+``/lookbooks/<slug>/embed``.  JSON, or XML with ``format=xml``.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, Response, request, url_for
 from markupsafe import escape
 
 from lookbook.api.problems import ApiProblem
 from lookbook.catalog.params import ParamError, Params, field_error
+from lookbook.catalog.text import problem_in
 from lookbook.lookbooks.models import Lookbook
 from lookbook.lookbooks.queries import live_lookbook
 from lookbook.server import appdb
@@ -66,28 +67,38 @@ def _thumbnail(book: Lookbook, max_width: int, max_height: int) -> dict[str, Any
 
 
 @bp.get("/oembed")
-def oembed() -> dict[str, Any]:
+def oembed() -> dict[str, Any] | Response:
     """Answer an oEmbed request for one of our lookbook URLs."""
-    p = Params(request.args)
-    url = (request.args.get("url") or "").strip()
+    p = Params(request.args, strict=True)
+    url = p.source.get("url") or ""
     if not url:
         p.errors.append(field_error("url", "is required: the address of a lookbook page"))
     elif len(url) > 2048:
         p.errors.append(field_error("url", "is too long"))
+    elif problem_in(url):
+        p.errors.append(field_error("url", "must be a web address (no control characters)"))
     max_width = p.integer("maxwidth", MAX_SIDE, 1, MAX_SIDE, clamp=True)
     max_height = p.integer("maxheight", MAX_SIDE, 1, MAX_SIDE, clamp=True)
-    fmt = (request.args.get("format") or "json").strip().lower()
+    fmt = p.source.get("format", "json")
+    if fmt not in ("json", "xml"):
+        p.errors.append(field_error("format", "must be json or xml"))
     if p.errors:
         raise ParamError(p.errors)
-    if fmt != "json":
-        raise ApiProblem(501, "only format=json is offered", title="Not implemented",
-                         slug="format-not-implemented")
     book = lookbook_for(url)
     width, height = min(DEFAULT_WIDTH, max_width), min(DEFAULT_HEIGHT, max_height)
     src = url_for("embed.lookbook", slug=book.slug, _external=True)
     title = f"{book.title} · Lookbook"
     html = (f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="{escape(title)}" '
             'loading="lazy" frameborder="0"></iframe>')
-    return {"version": "1.0", "type": "rich", "title": book.title, "provider_name": "Lookbook",
-            "provider_url": request.url_root, "cache_age": CACHE_AGE, "html": html,
-            "width": width, "height": height, **_thumbnail(book, max_width, max_height)}
+    answer = {"version": "1.0", "type": "rich", "title": book.title, "provider_name": "Lookbook",
+              "provider_url": request.url_root, "cache_age": CACHE_AGE, "html": html,
+              "width": width, "height": height, **_thumbnail(book, max_width, max_height)}
+    if fmt == "xml":
+        return Response(as_xml(answer), mimetype="text/xml")
+    return answer
+
+
+def as_xml(answer: dict[str, Any]) -> str:
+    """The oEmbed XML form: one element per field, under <oembed> (spec section 2.3.4)."""
+    fields = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in answer.items())
+    return f'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n<oembed>{fields}</oembed>\n'

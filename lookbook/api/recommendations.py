@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from lookbook.api.body import encode_json, json_body
 from lookbook.api.items import item_json, item_or_404
+from lookbook.api.openapi import check_body
 from lookbook.api.problems import ApiProblem, field_error, param_problem
 from lookbook.catalog.models import Item
 from lookbook.catalog.params import ParamError
@@ -203,6 +204,7 @@ def adhoc_bags() -> Response:
     body = json_body()
     outfit = adhoc_outfit(body.get("outfit"))
     q = RecommendQuery(body_params(body), accent_default=True, strict=True)
+    check_body("AdhocRequest", body)
     rec = services.recommender()
     answer = rec.bags_for_outfit(outfit, q.filters, q.limit, market=q.market)
     reply = _reply("outfit", adhoc_json(outfit), _results(answer, "bag", rec), answer.relaxed, rec,
@@ -253,6 +255,7 @@ def batch() -> Response:
             asked.append((str(kind), str(sku)))
     if errors:
         raise ApiProblem(422, "invalid requests", title="Invalid body", errors=errors)
+    check_body("BatchRequest", body)
     results: list[bytes] = []
     for i, (req, (kind, sku)) in enumerate(zip(requests_, asked, strict=True)):
         try:

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from lookbook.api.auth import key_actor, secret_key_required
 from lookbook.api.body import json_body
+from lookbook.api.openapi import check_body
 from lookbook.api.problems import ApiProblem, field_error
 from lookbook.audit.trail import record as audit
 from lookbook.catalog.params import Params
@@ -47,12 +48,14 @@ def _invalid(exc: RowInvalid) -> ApiProblem:
 
 
 def _sku_param(p: Params, name: str) -> str | None:
-    raw = (p.source.get(name) or "").strip()
-    if not raw:
+    """A sku in the query, spelled as stored; absent is None, empty is an error (as documented)."""
+    raw = p.source.get(name)
+    if raw is None:
         return None
     sku = valid_sku(raw)
-    if sku is None:
+    if sku is None or sku != raw:
         p.errors.append(field_error(name, "must be a sku (1-64 letters, digits, '.', '_' or '-')"))
+        return None
     return sku
 
 
@@ -60,9 +63,11 @@ def _sku_param(p: Params, name: str) -> str | None:
 @secret_key_required
 def index() -> ResponseReturnValue:
     """List rules, newest first; ``outfit``, ``bag`` and ``action`` narrow the list."""
-    p = Params(request.args)
+    p = Params(request.args, strict=True)
     outfit, bag = _sku_param(p, "outfit"), _sku_param(p, "bag")
     action = p.choices("action", ("pin", "hide")) or ()
+    if len(action) > 1:
+        p.errors.append(field_error("action", "give one of: pin, hide"))
     page = p.integer("page", 1, 1, 100_000)
     per_page = p.integer("per_page", 50, 1, MAX_PER_PAGE, clamp=True)
     p.finish()
@@ -78,10 +83,12 @@ def index() -> ResponseReturnValue:
 @secret_key_required
 def create() -> ResponseReturnValue:
     """Pin or hide a bag (for an outfit, or everywhere); 201 when new, 200 when changed or kept."""
+    body = json_body()
     try:
-        rule = parse_rule(json_body())
+        rule = parse_rule(body)
     except RowInvalid as exc:
         raise _invalid(exc) from None
+    check_body("RuleInput", body)
     with appdb.database().write() as session:
         try:
             before, changed, stored = set_rule(session, rule, by=key_actor().label)
@@ -99,7 +106,7 @@ def create() -> ResponseReturnValue:
 @secret_key_required
 def remove() -> ResponseReturnValue:
     """Remove the rule for ``bag`` and ``outfit`` (no outfit: the bag's everywhere rule)."""
-    p = Params(request.args)
+    p = Params(request.args, strict=True)
     bag, outfit = _sku_param(p, "bag"), _sku_param(p, "outfit")
     if bag is None and not p.errors:
         p.errors.append(field_error("bag", "is required (the rule's bag sku)"))

@@ -62,6 +62,9 @@ class Params:
         if problem:  # never parsed, never echoed
             self.errors.append(field_error(name, problem))
             return None
+        if self.strict and value != value.strip():  # the documented spelling, exactly
+            self.errors.append(field_error(name, "must not start or end with spaces"))
+            return None
         value = value.strip()
         if not value and self.strict:
             self.errors.append(field_error(name, "must not be empty (leave the parameter out)"))
@@ -133,12 +136,13 @@ class Params:
         raw = self._raw(name)
         if raw is None:
             return ()
-        parts = [v.strip() for v in raw.split(",") if v.strip()]
+        # strict: the documented spelling, skus as stored and no blanks between commas
+        parts = raw.split(",") if self.strict else [v.strip() for v in raw.split(",") if v.strip()]
         if len(parts) > limit:
             self.errors.append(field_error(name, f"at most {limit} skus"))
             return ()
         values = [valid_sku(v) for v in parts]
-        if any(v is None for v in values):
+        if any(v is None for v in values) or (self.strict and values != parts):
             self.errors.append(field_error(name, "must be skus separated by commas"))
             return ()
         return tuple(dict.fromkeys(v for v in values if v is not None))

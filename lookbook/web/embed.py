@@ -102,3 +102,18 @@ def lookbook(slug: str) -> Response:
     resp.headers["Content-Security-Policy"] = embed_csp()
     resp.headers["Cache-Control"] = f"public, max-age={EMBED_MAX_AGE}"
     return resp
+
+
+@bp.get("/api")
+def api_guide() -> str:
+    """The human-readable API page: what to call, with copy-paste examples for this site."""
+    from lookbook.api.openapi import EXAMPLE_BAG, EXAMPLE_LOOKBOOK, EXAMPLE_OUTFIT, document
+
+    root = request.url_root.rstrip("/")
+    doc = document(root)
+    operations = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                   "secret": op.get("security") == [{"secretKey": []}]}
+                  for path, ops in doc["paths"].items() for method, op in ops.items()
+                  if method != "parameters"]
+    return render_template("embed/api.html", root=root, operations=operations, outfit=EXAMPLE_OUTFIT,
+                           bag=EXAMPLE_BAG, lookbook=EXAMPLE_LOOKBOOK)
