@@ -263,3 +263,12 @@ def test_a_rule_sku_with_a_soft_hyphen_is_a_400_not_a_500(client, secret):
     resp = client.delete("/api/v1/rules?bag=B%C2%AD1", headers={"Authorization": f"Bearer {secret}"})
     assert resp.status_code == 400
     assert resp.json["errors"][0]["field"] == "bag"
+
+
+def test_a_nameless_multipart_part_with_bad_text_is_a_400_not_a_500(client, secret):
+    body = (b"--b\r\nContent-Disposition: form-data\r\n\r\nnul\x00here\r\n--b--\r\n")
+    response = client.post("/api/v1/items/B-1/images", data=body,
+                           headers={"Authorization": f"Bearer {secret}",
+                                    "Content-Type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json["errors"]] == ["(a parameter name)"]

@@ -68,6 +68,7 @@ def _check_query_and_form() -> None:
                    if (problem := problem_in(name or "") or problem_in(value or "", MULTILINE))]
     if errors:
         for error in errors:  # a bad parameter *name* is not repeated either
-            if problem_in(error["field"] or ""):  # a multipart part may have no name at all
+            field = error["field"]
+            if not field or problem_in(field):  # a multipart part may have no name at all
                 error["field"] = "(a parameter name)"
         raise ParamError(errors)
