@@ -199,6 +199,8 @@ def test_a_shopper_clicks_from_home_to_a_lookbook_outfit_bag_and_browse(shop_sit
     assert page.locator(".browse__results .card").count() == 7
     open_filters(page, width)
     check(page, "browse, filters open")
+    assert page.evaluate("""[...document.querySelectorAll('.facet')]
+        .every(f => f.scrollWidth <= f.clientWidth)"""), "a filter sticks out of its column"
     evening = page.locator("label.check", has_text="Evening")
     assert evening.locator(".count").inner_text() == "2"
     evening.click()

@@ -16,6 +16,7 @@ bp.add_url_rule("/lookbooks/<slug>", "lookbook", lookbooks.lookbook)
 bp.add_url_rule("/outfits/<sku>", "outfit", outfit.outfit)
 bp.add_url_rule("/bags/<sku>", "bag", bag.bag)
 bp.add_url_rule("/browse", "browse", browse.browse)
+bp.record_once(lambda setup: browse.init_app(setup.app))
 
 
 @bp.get("/robots.txt")

@@ -5,25 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lookbook.catalog.browse import (
     DEFAULT_SORT,
     SORTS,
+    Facets,
     active_dimensions,
     browse_items,
     facet_counts,
     loosen,
     without,
 )
+from lookbook.catalog.models import Item
 from lookbook.catalog.params import Params, parse_item_filters
 from lookbook.catalog.queries import ItemFilters
+from lookbook.catalog.revision import current_revision
+from lookbook.recommend.answer_cache import AnswerCache
 from lookbook.server import appdb
 from lookbook.styling import vocab
 from lookbook.web.locale import money, words
 from lookbook.web.shopper.sharing import share
 
 PER_PAGE = 24
+CACHE = "lookbook.browse_counts"  # app.extensions key: counts per catalog revision
 MAX_PAGE = 10_000
 LIST_FIELDS = ("kind", "occasion", "colour", "size", "material", "season", "sustainability")
 SORT_LABELS = {"newest": "Newest", "price-low": "Lowest price", "price-high": "Highest price",
@@ -108,16 +115,38 @@ def heading(f: ItemFilters) -> str:
     return kinds.capitalize()
 
 
+def _counted(session: Session, state: BrowseState, fresh: list[Item]
+             ) -> tuple[list[int], int, Facets, list[tuple[str, int]]]:
+    """What a browse view counts: its page of item ids, the total, the facets, what to loosen.
+
+    The page's rows go into ``fresh`` for this request (only their ids are remembered).
+    """
+    items, total = browse_items(session, state.filters, state.sort, state.page, PER_PAGE)
+    fresh.extend(items)
+    suggestions = loosen(session, state.filters) if total == 0 else []
+    return [i.id for i in items], total, facet_counts(session, state.filters), suggestions
+
+
+def init_app(app: Any) -> None:
+    """Remember browse views' counts per catalog revision (any catalog write empties it)."""
+    app.extensions.setdefault(CACHE, AnswerCache(maxsize=1024))
+
+
 def browse() -> str:
     """Show one page of the catalog under the shopper's filters, with facet counts."""
     state = read_state(request.args)
     session = appdb.session()
-    items, total = browse_items(session, state.filters, state.sort, state.page, PER_PAGE)
+    fresh: list[Item] = []  # the page's rows when the counts are computed now
+    ids, total, facets, suggestions = current_app.extensions[CACHE].get_or_compute(
+        state, current_revision(session), lambda: _counted(session, state, fresh))
     pages = max(1, -(-total // PER_PAGE))
     if state.page > pages:
         abort(404, description=f"These results have {pages} page{'s' if pages > 1 else ''}.")
-    facets = facet_counts(session, state.filters)
-    suggestions = loosen(session, state.filters) if total == 0 else []
+    if fresh or not ids:
+        items = fresh
+    else:  # remembered counts: read this page's rows (same revision, so the same rows)
+        rows = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(ids)))}
+        items = [rows[i] for i in ids if i in rows]
     title = heading(state.filters)
     page = share(title if state.page == 1 else f"{title}, page {state.page}",
                  f"{total} {title.lower()} to browse by occasion, colour, size, material and price: "
