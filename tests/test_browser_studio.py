@@ -167,22 +167,23 @@ def test_a_stylist_builds_steers_and_publishes_a_lookbook_by_clicks(studio_serve
     expect(page.locator("#looks .look").first.locator("textarea")).to_have_value("Gold lifts the navy.")
 
     # Reorder with the buttons that work without JavaScript ...
-    page.get_by_role("button", name="Move down look 1").click()
+    page.get_by_role("button", name="Move down look 1", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Look moved down.")).to_be_visible()
     assert _titles(page) == [second, first, third]
     # ... and by keyboard: Tab from the last look's note to its "Move up", Enter, and the
     # focus stays on the moved look so Enter moves it again.
-    page.get_by_role("button", name="Save note for look 3").focus()
+    page.get_by_role("button", name="Save note for look 3", exact=True).focus()
     page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Move up look 3")).to_be_focused()
+    expect(page.get_by_role("button", name="Move up look 3", exact=True)).to_be_focused()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert _titles(page) == [second, third, first]
-    expect(page.get_by_role("button", name="Move up look 2")).to_be_focused()
+    expect(page.get_by_role("button", name="Move up look 2", exact=True)).to_be_focused()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert _titles(page) == [third, second, first]
-    expect(page.get_by_role("button", name="Move down look 1")).to_be_focused()  # "up" is disabled at the top
+    # At the top "Move up" is disabled: the focus waits on "Move down".
+    expect(page.get_by_role("button", name="Move down look 1", exact=True)).to_be_focused()
 
     # Pin a bag that is not the navy suit's top recommendation, from its recommendation list.
     api = page.context.request
@@ -251,7 +252,7 @@ def _sideways(page) -> int:
 def test_every_studio_page_passes_axe_and_fits_the_screen(studio_server, app, browser, width):  # noqa: F811
     base = studio_server
     studio = Studio(app, ADMIN)  # some history for the audit pages, and a rule
-    studio.post("/curate/rules/", {"rule": "pin|B-CORAL", "outfit": "O-NAVY"})
+    studio.post("/curate/rules/", {"rule": "pin|B-BLACK", "outfit": "O-GREY"})  # a pinned look in the editor
     page = _page(browser, bypass_csp=True)  # axe is injected as a script; the site's CSP stays on
     page.set_viewport_size({"width": width, "height": 900})
     _sign_in(page, base, ADMIN)

@@ -77,3 +77,10 @@ def test_get_item_by_sku_and_kind(catalog):
         assert get_item(session, "B-1", "outfit") is None
         assert get_item(session, "b-1") is None  # skus are exact
         assert get_item(session, "nope") is None
+
+
+def test_a_cached_search_statement_takes_each_new_text(catalog):
+    """The search SQL is compiled once and cached: each search must still bind its own words."""
+    for text, expected in (("navy", ["O-1"]), ("cam", ["B-2"]), ("b-2", ["B-2"]), ("b-1", ["B-1"]),
+                           ("navy", ["O-1"]), ("zzz", [])):
+        assert _skus(catalog, text=text)[0] == expected, text

@@ -174,6 +174,8 @@ def test_a_lookbooks_history_shows_who_changed_what_before_and_after(app, db, an
     page = ana.page(editor + "/history")
     assert page.index("<strong>ben@shop.example") < page.index("<strong>ana@shop.example")  # newest first
     assert "Added a look: Navy gown (LOOK) with Gold micro (MINI-0)" in page
-    assert "<th scope=\"row\">title</th><td data-label=\"Before\"><code>Night out</code></td>" in page
+    assert ('<th scope="row">Title</th><td data-label="Before"><span class="diff-line">Night out</span></td>'
+            '<td data-label="After"><span class="diff-line">Nights out</span></td>') in page
+    assert "1. LOOK with MINI-0: “Gold lifts navy”" in page  # the looks read as a list, not JSON
     everything = ana.page("/curate/audit")
     assert "Created lookbook “Night out”" in everything

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, false, select, union_all
+from sqlalchemy import BindParameter, ColumnElement, bindparam, false, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement as _Element
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Boolean
 
 from lookbook.catalog.models import Item
@@ -31,60 +32,71 @@ def words(text: str) -> list[str]:
 
 
 class NameHasWords(_Element[bool]):
-    """True when every word starts a word of the item's name (compiled per database)."""
+    """True when every word starts a word of the item's name (compiled per database).
+
+    Cacheable: the query text is a bound parameter of the element (listed in
+    ``_traverse_internals``), so SQLAlchemy compiles the SQL once and only the value
+    changes from search to search (compiling it anew cost ~7 ms a statement).
+    """
 
     type = Boolean()
-    inherit_cache = False
+    inherit_cache = True
     _is_implicitly_boolean = True  # a predicate: never rendered as "(...) = 1"
+    _traverse_internals = [("fts", InternalTraversal.dp_clauseelement),
+                           ("tsquery", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, terms: list[str]) -> None:
-        self.terms = terms
+        # Letters and digits only reach here (see ``words``): no query syntax.
+        self.fts: BindParameter[str] = bindparam(None, " ".join(f'"{w}"*' for w in terms), unique=True)
+        self.tsquery: BindParameter[str] = bindparam(None, " & ".join(f"{w}:*" for w in terms), unique=True)
 
 
 class SkuStartsWith(_Element[bool]):
-    """True when the item's sku starts with a prefix, case as typed (compiled per database)."""
+    """True when the item's sku starts with a prefix, case as typed (compiled per database).
+
+    Cacheable like ``NameHasWords``: the prefix lives in bound parameters of the element.
+    """
 
     type = Boolean()
-    inherit_cache = False
+    inherit_cache = True
     _is_implicitly_boolean = True  # a predicate: never rendered as "(...) = 1"
+    _traverse_internals = [("low", InternalTraversal.dp_clauseelement),
+                           ("high", InternalTraversal.dp_clauseelement),
+                           ("pattern", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+        self.low: BindParameter[str] = bindparam(None, prefix, unique=True)
+        self.high: BindParameter[str] = bindparam(None, prefix + "\U0010ffff", unique=True)
+        self.pattern: BindParameter[str] = bindparam(None, like_escape(prefix) + "%", unique=True)
 
 
 @compiles(NameHasWords, "sqlite")
 def _name_sqlite(element: NameHasWords, compiler: Any, **kw: Any) -> str:
-    query = " ".join(f'"{w}"*' for w in element.terms)  # letters and digits only: no syntax
-    param = compiler.process(bindparam("name_words", query, unique=True), **kw)
+    param = compiler.process(element.fts, **kw)
     return f"items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {param})"  # noqa: S608
 
 
 @compiles(NameHasWords, "postgresql")
 def _name_postgresql(element: NameHasWords, compiler: Any, **kw: Any) -> str:
-    query = " & ".join(f"{w}:*" for w in element.terms)
-    param = compiler.process(bindparam("name_words", query, unique=True), **kw)
+    param = compiler.process(element.tsquery, **kw)
     return f"to_tsvector('simple', items.name) @@ to_tsquery('simple', {param})"
 
 
 @compiles(NameHasWords)
 def _name_other(element: NameHasWords, compiler: Any, **kw: Any) -> str:  # pragma: no cover
-    clauses = [compiler.process(Item.name.ilike(f"%{w}%"), **kw) for w in element.terms]
-    return "(" + " AND ".join(clauses) + ")"
+    raise NotImplementedError("name search needs SQLite's FTS5 or PostgreSQL")
 
 
 @compiles(SkuStartsWith, "postgresql")
 def _sku_postgresql(element: SkuStartsWith, compiler: Any, **kw: Any) -> str:
     # ``LIKE 'abc%'`` uses the text_pattern_ops index whatever the database's collation.
-    pattern = like_escape(element.prefix) + "%"
-    param = compiler.process(bindparam("sku_prefix", pattern, unique=True), **kw)
-    return f"items.sku LIKE {param} ESCAPE '\\'"
+    return f"items.sku LIKE {compiler.process(element.pattern, **kw)} ESCAPE '\\'"
 
 
 @compiles(SkuStartsWith)
 def _sku_range(element: SkuStartsWith, compiler: Any, **kw: Any) -> str:
     # SQLite compares text bytewise (BINARY): a prefix is exactly a range of the sku index.
-    low = compiler.process(bindparam("sku_low", element.prefix, unique=True), **kw)
-    high = compiler.process(bindparam("sku_high", element.prefix + "\U0010ffff", unique=True), **kw)
+    low, high = compiler.process(element.low, **kw), compiler.process(element.high, **kw)
     return f"(items.sku >= {low} AND items.sku < {high})"
 
 

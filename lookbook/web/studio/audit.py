@@ -19,11 +19,42 @@ PER_PAGE = 50
 
 
 def changes(before: Any, after: Any) -> list[tuple[str, Any, Any]]:
-    """Return (field, before, after) for every field that differs between two snapshots."""
+    """Return (field, before, after) for every field that differs between two snapshots
+    (a created thing has no before, a removed one no after)."""
+    before = {} if before is None and isinstance(after, dict) else before
+    after = {} if after is None and isinstance(before, dict) else after
     if not isinstance(before, dict) or not isinstance(after, dict):
         return []
     return [(k, before.get(k), after.get(k)) for k in dict.fromkeys([*before, *after])
             if before.get(k) != after.get(k)]
+
+
+def readable(value: Any) -> list[str]:
+    """Return a recorded value as lines a person reads (a lookbook's looks one per line)."""
+    if value is None or value == "" or value == []:
+        return ["—"]
+    if isinstance(value, bool):
+        return ["yes" if value else "no"]
+    if isinstance(value, dict):
+        return [f"{k}: {', '.join(readable(v))}" for k, v in value.items()]
+    if isinstance(value, list):
+        if all(isinstance(v, dict) and "outfit" in v and "bag" in v for v in value):
+            return [_look(n, v) for n, v in enumerate(value, 1)]
+        if all(not isinstance(v, (dict, list)) for v in value):
+            return [", ".join(str(v) for v in value)]
+        return [line for v in value for line in readable(v)]
+    return [str(value)]
+
+
+def _look(n: int, look: dict[str, Any]) -> str:
+    text = f"{n}. {look['outfit']} with {look['bag']}"
+    bundle = look.get("bundle") or []
+    if bundle:
+        text += f" (bundle {' + '.join(str(b) for b in bundle)})"
+    note = str(look.get("note") or "")
+    if note:
+        text += f": “{note[:60]}{'…' if len(note) > 60 else ''}”"
+    return text
 
 
 def _page(title: str, **where: Any) -> ResponseReturnValue:
@@ -32,7 +63,8 @@ def _page(title: str, **where: Any) -> ResponseReturnValue:
     p.finish()
     rows, total = entries(appdb.session(), page=page, per_page=PER_PAGE, **where)
     return render_template("curate/audit.html", title=title, rows=rows, total=total, page=page,
-                           pages=pages(total, PER_PAGE), changes=changes, **where)
+                           pages=pages(total, PER_PAGE), changes=changes, readable=readable,
+                           **where)
 
 
 @bp.get("/audit")
