@@ -226,19 +226,37 @@ ADHOC_OUTFIT = {
 }
 
 
+def _literal(text: str) -> str:
+    """``text`` as a regular expression both Python and ECMA-262 dialects read alike."""
+    return "".join(c if c.isalnum() or c in " -_" else f"[{c}]" for c in text)
+
+
 def _choices(values: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    return _nullable({"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(values)}})
+    """A list of vocabulary words: a JSON array, or comma-separated text as in a query string."""
+    word = "(?:" + "|".join(_literal(v) for v in values) + ")"
+    return {"anyOf": [{"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(values)}},
+                      {"type": "string", "pattern": f"^{word}(?:,{word})*$"}, {"type": "null"}]}
 
 
-# The query parameters of a recommendation, as JSON (null: not given).
+_SKU_WORD = r"(?!import(?:,|$))[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+# The query parameters of a recommendation, as JSON (null: not given); text is read as the
+# query string's would be (the widget sends {"limit": "3", "size": "micro,mini"}).
 BODY_FILTERS = {
-    "limit": _nullable({"type": "integer", "minimum": 1}),
-    "size": _choices((*vocab.SIZES, "any")), "min_price": _nullable(PRICE), "max_price": _nullable(PRICE),
+    "limit": {"anyOf": [{"type": "integer", "minimum": 1},
+                        {"type": "string", "pattern": "^0*[1-9][0-9]*$"}, {"type": "null"}]},
+    "size": _choices((*vocab.SIZES, "any")),
+    "min_price": {"anyOf": [PRICE, {"type": "integer", "minimum": 0, "maximum": 9_999_999_999},
+                            {"type": "null"}]},
+    "max_price": {"anyOf": [PRICE, {"type": "integer", "minimum": 0, "maximum": 9_999_999_999},
+                            {"type": "null"}]},
     "material": _choices(MATERIALS), "sustainability": _choices(vocab.SUSTAINABILITY),
     "season": _choices(vocab.SEASONS), "tier": _choices(vocab.TIERS),
     "market": _nullable({"type": "string", "enum": list(vocab.MARKETS)}),
-    "in_stock": _nullable({"anyOf": [{"type": "boolean"}, {"const": "any"}]}),
-    "exclude": _nullable({"type": "array", "minItems": 1, "maxItems": 100, "items": SKU_TEXT}),
+    "in_stock": {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false", "any"]},
+                           {"type": "null"}]},
+    "exclude": {"anyOf": [{"type": "array", "minItems": 1, "maxItems": 100, "items": SKU_TEXT},
+                          {"type": "string", "pattern": f"^{_SKU_WORD}(?:,{_SKU_WORD}){{0,99}}$"},
+                          {"type": "null"}]},
 }
 SKU_PROPERTY = {"type": "string", "pattern": SKU_PATTERN, "maxLength": 64}
 
