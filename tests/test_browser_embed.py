@@ -241,3 +241,8 @@ def test_the_widget_and_an_oembed_lookbook_work_on_another_site(shop_app, host_s
         audit.goto(base + "/curate/analytics")
         assert audit.locator("h1").inner_text() == "Analytics"
         assert _axe_violations(audit) == [], width
+        # The API guide linked from the footer: its examples scroll in their boxes, not the page.
+        audit.goto(base + "/api")
+        assert audit.locator("pre").count() >= 5
+        assert audit.evaluate("document.documentElement.scrollWidth") <= width + 1
+        assert _axe_violations(audit) == [], ("/api", width)
