@@ -139,8 +139,13 @@ BODY_ERRORS = {"400": _problem("Invalid JSON"), "415": _problem("Unsupported med
 WRITE_ERRORS = {**ERRORS, **BODY_ERRORS, "401": _problem("Missing or invalid secret key"),
                 "403": _problem("A publishable key cannot write")}
 SECRET: list[dict[str, list[str]]] = [{"secretKey": []}]
-BLANK = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": r"^\s*$"}],
+# Blank text: the spaces a stripped value loses that the text policy lets into a body.
+BLANK = {"anyOf": [{"type": "null"},
+                   {"type": "string", "pattern": "^[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f"
+                                                 "\u205f\u3000]*$"}],
          "description": "null or blank: left out"}
+# Field names of a body: one line, no control or formatting characters (lookbook.catalog.text).
+KEYS = {"pattern": f"^[^{_BANNED}]*$"}
 
 
 def _optional(schema: dict[str, Any]) -> dict[str, Any]:
@@ -156,6 +161,8 @@ def _vocab_list(values: tuple[str, ...] | list[str], max_items: int | None = Non
 
 
 FLAG = _optional({"type": "boolean"})
+# A width in centimetres as text: more than 0, at most 300, at most two decimals.
+WIDTH_PATTERN = r"^(?!0*(\.0*)?$)(?:[0-9]{1,2}|[12][0-9]{2})(\.[0-9]{1,2})?$|^300(\.00?)?$"
 COLOUR_VALUE = {"anyOf": [{"type": "string", "enum": list(vocab.COLOURS)},
                           {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}],
                 "description": "a vocabulary colour name or #rrggbb (CSS and common fashion colour "
@@ -179,7 +186,7 @@ ITEM_FIELDS: dict[str, Any] = {
     "url": _optional({"type": "string", "format": "iri", "maxLength": MAX_URL,
                       "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@:\[\]]+(:[0-9]{1,5})?([/?#]\S*)?$",
                       "description": "The retailer's product page: http:// or https:// only."}),
-    "width_cm": {"anyOf": [{"type": "string", "pattern": r"^[0-9]{1,3}(\.[0-9]{1,2})?$"},
+    "width_cm": {"anyOf": [{"type": "string", "pattern": WIDTH_PATTERN},
                            {"type": "integer", "minimum": 1, "maximum": 300}],
                  "description": "bags only (required for them): the width in centimetres, up to 300"},
     "silhouette": {"type": "string", "enum": list(vocab.SILHOUETTES),
@@ -203,6 +210,7 @@ def _item_input(*, with_sku: bool) -> dict[str, Any]:
         required.insert(0, "sku")
         properties = {"sku": SKU_TEXT, **properties}
     return {"type": "object", "required": required, "properties": properties, **KIND_RULES,
+            "propertyNames": KEYS,
             "description": "The import fields (DESIGN §4.2). Photos are uploaded separately; "
                            "unknown fields are ignored." + ("" if with_sku else
                                                             " The sku is the URL's (leave it out)."),
@@ -213,7 +221,7 @@ def _item_input(*, with_sku: bool) -> dict[str, Any]:
 
 
 ADHOC_OUTFIT = {
-    "type": "object", "required": ["colours"],
+    "type": "object", "required": ["colours"], "propertyNames": KEYS,
     "description": "An outfit described by its attributes (sku, name and price may be left out).",
     "properties": {"kind": _nullable({"const": "outfit"}), "sku": _nullable(SKU_TEXT),
                    **{k: v for k, v in ITEM_FIELDS.items() if k not in ("width_cm", "silhouette")},
@@ -329,12 +337,12 @@ SCHEMAS: dict[str, Any] = {
                                       "when no single one is to blame"},
         "model": {"type": "object", "required": ["revision"],
                   "properties": {"revision": {"type": "string"}}}}},
-    "AdhocRequest": {"type": "object", "required": ["outfit"],
+    "AdhocRequest": {"type": "object", "required": ["outfit"], "propertyNames": KEYS,
                      "properties": {"outfit": ADHOC_OUTFIT, **BODY_FILTERS}},
     "BatchRequest": {
         "type": "object", "required": ["requests"], "properties": {"requests": {
             "type": "array", "minItems": 1, "maxItems": 20,
-            "items": {"type": "object", "required": ["type", "sku"],
+            "items": {"type": "object", "required": ["type", "sku"], "propertyNames": KEYS,
                       "properties": {"type": {"type": "string", "enum": ["bags", "outfits", "similar",
                                                                           "bundles"]},
                                      "sku": SKU_PROPERTY, **BODY_FILTERS}}}},
@@ -364,7 +372,7 @@ SCHEMAS: dict[str, Any] = {
                   "then": {"required": ["outfit"], "properties": {"outfit": SKU_PROPERTY}},
                   "examples": [{"action": "pin", "bag": EXAMPLE_BAG, "outfit": EXAMPLE_OUTFIT}]},
     "Event": {
-        "type": "object", "required": ["id", "type", "placement"],
+        "type": "object", "required": ["id", "type", "placement"], "propertyNames": KEYS,
         "description": "One shopper event. Name the item (or outfit and bag) or the lookbook it "
                        "is about; `look` (the look's number) needs `lookbook`; an add-to-cart or "
                        "purchase names the item, the bag or the look bought. Nothing about the "
@@ -390,7 +398,7 @@ SCHEMAS: dict[str, Any] = {
         "then": {"anyOf": [{"required": ["item"]}, {"required": ["bag"]}, {"required": ["look"]}]},
     },
     "EventBatch": {
-        "type": "object", "required": ["events"],
+        "type": "object", "required": ["events"], "propertyNames": KEYS,
         "properties": {"events": {"type": "array", "minItems": 1, "maxItems": 100, "items": _ref("Event")},
                        "site": {"type": "string", "maxLength": MAX_SITE,
                                 "description": "only from our own framed lookbook view: the origin "
