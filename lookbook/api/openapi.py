@@ -175,7 +175,11 @@ ITEM_FIELDS: dict[str, Any] = {
     "occasions": _vocab_list(vocab.OCCASIONS),
     "styles": _vocab_list(vocab.STYLES),
     "seasons": _vocab_list(vocab.SEASONS),
-    "sustainability": _vocab_list(vocab.SUSTAINABILITY),
+    "sustainability": _optional({"type": "array", "items": {"anyOf": [
+        {"type": "string", "enum": list(vocab.SUSTAINABILITY)},
+        {"type": "string", "maxLength": 200,
+         "pattern": f"^[Cc][Ee][Rr][Tt][Ii][Ff][Ii][Ee][Dd]:[^{_BANNED}]+$",
+         "description": "a named certification, e.g. certified:GRS"}]}}),
     "material": _optional({**_line(MAX_TEXT["material"])}),
     "price": {"anyOf": [PRICE, {"type": "integer", "minimum": 0, "maximum": 9_999_999_999}],
               "description": "a plain decimal like \"129.90\" (at most two decimals), or a whole number"},
