@@ -204,7 +204,9 @@ def test_the_widget_and_an_oembed_lookbook_work_on_another_site(shop_app, host_s
     page.set_viewport_size({"width": 390, "height": 900})
     page.goto(host_site + "/")
     page.locator("#complete li").first.wait_for()
-    for block in ("#complete", "#wear"):  # the widget fits a phone (the 560 px iframe is the host's)
+    # The oEmbed iframe (560 px asked) shrinks to the phone: nothing widens the host page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for block in ("#complete", "#wear"):  # the widget fits a phone
         box = page.locator(block + " section").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
         assert page.locator(block + " section").evaluate("s => s.scrollWidth <= s.clientWidth")
