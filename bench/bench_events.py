@@ -3,7 +3,7 @@ measured in the same run: a bare Flask route on the same server settings that de
 the same JSON body and answers 202 without storing anything (DESIGN §6: >= 2,000
 events/s accepted in batches).
 
-Usage: python bench/bench_events.py [--batch 50] [--seconds 10] [--port 5310]
+Usage: python bench/bench_events.py [--batch 50] [--seconds 10] [--port 5655]
        [--database-url postgresql+psycopg://...]
 
 Needs wrk (Debian package `wrk`).  Every event of every request has a new id, about a
@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -109,14 +110,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--batch", type=int, default=50, help="events per request")
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--port", type=int, default=5310)
+    parser.add_argument("--port", type=int, default=5655)
     parser.add_argument("--database-url", default="", help="default: SQLite in a temporary folder")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
     work = Path(tempfile.mkdtemp(prefix="lookbook-events-"))
     env = {**os.environ, "LOOKBOOK_INSTANCE": str(work / "instance"),
-           "LOOKBOOK_MODELS_DIR": str(work / "models"), "LOOKBOOK_SECRET_KEY": "bench",
+           "LOOKBOOK_MODELS_DIR": str(work / "models"),
+           "LOOKBOOK_SECRET_KEY": secrets.token_hex(32),  # production length, as PostgreSQL requires
            "LOOKBOOK_RATE_LIMIT": "off", "LOOKBOOK_EVENTS_RATE_LIMIT": "off"}
     if args.database_url:
         env["LOOKBOOK_DATABASE_URL"] = args.database_url

@@ -54,6 +54,7 @@ def test_oembed_answers_a_rich_iframe_for_our_lookbook(client, books):
     iframe = data["html"]
     assert iframe.startswith(f'<iframe src="{HOST}/lookbooks/after-dark/embed" width="640" height="720"')
     assert 'title="After &#34;dark&#34; &lt;night&gt; · Lookbook"' in iframe
+    assert 'style="max-width:100%;border:0"' in iframe  # narrower on a phone than asked
     assert data["thumbnail_url"].startswith(f"{HOST}/media/")
     assert resp.headers["Access-Control-Allow-Origin"] == "*"
 

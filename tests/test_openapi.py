@@ -128,8 +128,8 @@ def test_bodies_are_held_to_the_document_with_named_fields(client, secret):
     assert client.put("/api/v1/items/N-1", json={**item_, "currency": "EUR", "sku": "n-1 "},
                       headers=secret).status_code == 422
     assert client.post("/api/v1/items", json={**item_, "currency": "EUR"}, headers=secret).status_code == 201
-    assert client.post("/api/v1/recommendations/bags", json={"outfit": {"colours": ["navy"]}, "limit": "5"}
-                       ).status_code == 422
+    lower = {"outfit": {"colours": ["navy"], "currency": "eur"}}
+    assert client.post("/api/v1/recommendations/bags", json=lower).status_code == 422
     assert client.post("/api/v1/recommendations/bags", json={"outfit": {"colours": ["navy"]}, "limit": 5,
                                                              "exclude": ["B-1", ""]}).status_code == 400
     assert client.post("/api/v1/recommendations", json={"requests": [{"type": "bags", "sku": " O-1"}]}
@@ -152,3 +152,17 @@ def test_the_committed_fuzz_config_carries_no_cache_and_real_demo_ids():
     from lookbook.api.openapi import EXAMPLE_BAG, EXAMPLE_OUTFIT
     assert EXAMPLE_OUTFIT in config["dictionaries"]["outfits"]["values"]
     assert EXAMPLE_BAG in config["dictionaries"]["bags"]["values"]
+
+
+def test_the_widgets_batch_body_is_documented_and_answered(client, fuzz_app):
+    # embed.js sends the data-* attributes as text, as a query string would hold them.
+    body = {"requests": [{"type": "bags", "sku": "O-1", "limit": "3", "size": "micro,mini",
+                          "market": "europe"},
+                         {"type": "outfits", "sku": "B-1", "limit": "2", "exclude": "O-2,O-9"}]}
+    resp = client.post("/api/v1/recommendations", json=body)
+    assert resp.status_code == 200
+    first, second = resp.json["results"]
+    assert 1 <= len(first["results"]) <= 3 and len(second["results"]) <= 2
+    assert all(r["outfit"]["sku"] != "O-2" for r in second["results"])
+    bad = {"requests": [{"type": "bags", "sku": "O-1", "size": "micro,,mini"}]}
+    assert client.post("/api/v1/recommendations", json=bad).status_code == 422

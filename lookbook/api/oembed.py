@@ -89,7 +89,7 @@ def oembed() -> dict[str, Any] | Response:
     src = url_for("embed.lookbook", slug=book.slug, _external=True)
     title = f"{book.title} · Lookbook"
     html = (f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="{escape(title)}" '
-            'loading="lazy" frameborder="0"></iframe>')
+            'loading="lazy" frameborder="0" style="max-width:100%;border:0"></iframe>')  # fits a phone
     answer = {"version": "1.0", "type": "rich", "title": book.title, "provider_name": "Lookbook",
               "provider_url": request.url_root, "cache_age": CACHE_AGE, "html": html,
               "width": width, "height": height, **_thumbnail(book, max_width, max_height)}

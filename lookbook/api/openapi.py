@@ -139,8 +139,13 @@ BODY_ERRORS = {"400": _problem("Invalid JSON"), "415": _problem("Unsupported med
 WRITE_ERRORS = {**ERRORS, **BODY_ERRORS, "401": _problem("Missing or invalid secret key"),
                 "403": _problem("A publishable key cannot write")}
 SECRET: list[dict[str, list[str]]] = [{"secretKey": []}]
-BLANK = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": r"^\s*$"}],
+# Blank text: the spaces a stripped value loses that the text policy lets into a body.
+BLANK = {"anyOf": [{"type": "null"},
+                   {"type": "string", "pattern": "^[ \t\n\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f"
+                                                 "\u205f\u3000]*$"}],
          "description": "null or blank: left out"}
+# Field names of a body: one line, no control or formatting characters (lookbook.catalog.text).
+KEYS = {"pattern": f"^[^{_BANNED}]*$"}
 
 
 def _optional(schema: dict[str, Any]) -> dict[str, Any]:
@@ -156,6 +161,8 @@ def _vocab_list(values: tuple[str, ...] | list[str], max_items: int | None = Non
 
 
 FLAG = _optional({"type": "boolean"})
+# A width in centimetres as text: more than 0, at most 300, at most two decimals.
+WIDTH_PATTERN = r"^(?!0*(\.0*)?$)(?:[0-9]{1,2}|[12][0-9]{2})(\.[0-9]{1,2})?$|^300(\.00?)?$"
 COLOUR_VALUE = {"anyOf": [{"type": "string", "enum": list(vocab.COLOURS)},
                           {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}],
                 "description": "a vocabulary colour name or #rrggbb (CSS and common fashion colour "
@@ -168,19 +175,23 @@ ITEM_FIELDS: dict[str, Any] = {
     "occasions": _vocab_list(vocab.OCCASIONS),
     "styles": _vocab_list(vocab.STYLES),
     "seasons": _vocab_list(vocab.SEASONS),
-    "sustainability": _vocab_list(vocab.SUSTAINABILITY),
+    "sustainability": _optional({"type": "array", "items": {"anyOf": [
+        {"type": "string", "enum": list(vocab.SUSTAINABILITY)},
+        {"type": "string", "maxLength": 200,
+         "pattern": f"^[Cc][Ee][Rr][Tt][Ii][Ff][Ii][Ee][Dd]:[^{_BANNED}]+$",
+         "description": "a named certification, e.g. certified:GRS"}]}}),
     "material": _optional({**_line(MAX_TEXT["material"])}),
-    "price": {"anyOf": [PRICE, {"type": "number", "minimum": 0, "maximum": 9_999_999_999.99}],
-              "description": "a plain decimal like 129.90, at most two decimals"},
+    "price": {"anyOf": [PRICE, {"type": "integer", "minimum": 0, "maximum": 9_999_999_999}],
+              "description": "a plain decimal like \"129.90\" (at most two decimals), or a whole number"},
     "currency": {"type": "string", "enum": sorted(vocab.CURRENCIES)},
     "brand": _optional(_line(MAX_TEXT["brand"])),
     "tier": _optional({"type": "string", "enum": list(vocab.TIERS)}),
     "in_stock": FLAG, "limited_edition": FLAG,
     "url": _optional({"type": "string", "format": "iri", "maxLength": MAX_URL,
-                      "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$",
+                      "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@:\[\]]+(:[0-9]{1,5})?([/?#]\S*)?$",
                       "description": "The retailer's product page: http:// or https:// only."}),
-    "width_cm": {"anyOf": [{"type": "string", "pattern": r"^[0-9]{1,3}(\.[0-9]{1,2})?$"},
-                           {"type": "number", "exclusiveMinimum": 0, "maximum": 300}],
+    "width_cm": {"anyOf": [{"type": "string", "pattern": WIDTH_PATTERN},
+                           {"type": "integer", "minimum": 1, "maximum": 300}],
                  "description": "bags only (required for them): the width in centimetres, up to 300"},
     "silhouette": {"type": "string", "enum": list(vocab.SILHOUETTES),
                    "description": "bags only (required for them)"},
@@ -203,6 +214,7 @@ def _item_input(*, with_sku: bool) -> dict[str, Any]:
         required.insert(0, "sku")
         properties = {"sku": SKU_TEXT, **properties}
     return {"type": "object", "required": required, "properties": properties, **KIND_RULES,
+            "propertyNames": KEYS,
             "description": "The import fields (DESIGN §4.2). Photos are uploaded separately; "
                            "unknown fields are ignored." + ("" if with_sku else
                                                             " The sku is the URL's (leave it out)."),
@@ -213,7 +225,7 @@ def _item_input(*, with_sku: bool) -> dict[str, Any]:
 
 
 ADHOC_OUTFIT = {
-    "type": "object", "required": ["colours"],
+    "type": "object", "required": ["colours"], "propertyNames": KEYS,
     "description": "An outfit described by its attributes (sku, name and price may be left out).",
     "properties": {"kind": _nullable({"const": "outfit"}), "sku": _nullable(SKU_TEXT),
                    **{k: v for k, v in ITEM_FIELDS.items() if k not in ("width_cm", "silhouette")},
@@ -226,19 +238,37 @@ ADHOC_OUTFIT = {
 }
 
 
+def _literal(text: str) -> str:
+    """``text`` as a regular expression both Python and ECMA-262 dialects read alike."""
+    return "".join(c if c.isalnum() or c in " -_" else f"[{c}]" for c in text)
+
+
 def _choices(values: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    return _nullable({"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(values)}})
+    """A list of vocabulary words: a JSON array, or comma-separated text as in a query string."""
+    word = "(?:" + "|".join(_literal(v) for v in values) + ")"
+    return {"anyOf": [{"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(values)}},
+                      {"type": "string", "pattern": f"^{word}(?:,{word})*$"}, {"type": "null"}]}
 
 
-# The query parameters of a recommendation, as JSON (null: not given).
+_SKU_WORD = r"(?!import(?:,|$))[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+# The query parameters of a recommendation, as JSON (null: not given); text is read as the
+# query string's would be (the widget sends {"limit": "3", "size": "micro,mini"}).
 BODY_FILTERS = {
-    "limit": _nullable({"type": "integer", "minimum": 1}),
-    "size": _choices((*vocab.SIZES, "any")), "min_price": _nullable(PRICE), "max_price": _nullable(PRICE),
+    "limit": {"anyOf": [{"type": "integer", "minimum": 1},
+                        {"type": "string", "pattern": "^0*[1-9][0-9]*$"}, {"type": "null"}]},
+    "size": _choices((*vocab.SIZES, "any")),
+    "min_price": {"anyOf": [PRICE, {"type": "integer", "minimum": 0, "maximum": 9_999_999_999},
+                            {"type": "null"}]},
+    "max_price": {"anyOf": [PRICE, {"type": "integer", "minimum": 0, "maximum": 9_999_999_999},
+                            {"type": "null"}]},
     "material": _choices(MATERIALS), "sustainability": _choices(vocab.SUSTAINABILITY),
     "season": _choices(vocab.SEASONS), "tier": _choices(vocab.TIERS),
     "market": _nullable({"type": "string", "enum": list(vocab.MARKETS)}),
-    "in_stock": _nullable({"anyOf": [{"type": "boolean"}, {"const": "any"}]}),
-    "exclude": _nullable({"type": "array", "minItems": 1, "maxItems": 100, "items": SKU_TEXT}),
+    "in_stock": {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false", "any"]},
+                           {"type": "null"}]},
+    "exclude": {"anyOf": [{"type": "array", "minItems": 1, "maxItems": 100, "items": SKU_TEXT},
+                          {"type": "string", "pattern": f"^{_SKU_WORD}(?:,{_SKU_WORD}){{0,99}}$"},
+                          {"type": "null"}]},
 }
 SKU_PROPERTY = {"type": "string", "pattern": SKU_PATTERN, "maxLength": 64}
 
@@ -311,12 +341,12 @@ SCHEMAS: dict[str, Any] = {
                                       "when no single one is to blame"},
         "model": {"type": "object", "required": ["revision"],
                   "properties": {"revision": {"type": "string"}}}}},
-    "AdhocRequest": {"type": "object", "required": ["outfit"],
+    "AdhocRequest": {"type": "object", "required": ["outfit"], "propertyNames": KEYS,
                      "properties": {"outfit": ADHOC_OUTFIT, **BODY_FILTERS}},
     "BatchRequest": {
         "type": "object", "required": ["requests"], "properties": {"requests": {
             "type": "array", "minItems": 1, "maxItems": 20,
-            "items": {"type": "object", "required": ["type", "sku"],
+            "items": {"type": "object", "required": ["type", "sku"], "propertyNames": KEYS,
                       "properties": {"type": {"type": "string", "enum": ["bags", "outfits", "similar",
                                                                           "bundles"]},
                                      "sku": SKU_PROPERTY, **BODY_FILTERS}}}},
@@ -346,7 +376,7 @@ SCHEMAS: dict[str, Any] = {
                   "then": {"required": ["outfit"], "properties": {"outfit": SKU_PROPERTY}},
                   "examples": [{"action": "pin", "bag": EXAMPLE_BAG, "outfit": EXAMPLE_OUTFIT}]},
     "Event": {
-        "type": "object", "required": ["id", "type", "placement"],
+        "type": "object", "required": ["id", "type", "placement"], "propertyNames": KEYS,
         "description": "One shopper event. Name the item (or outfit and bag) or the lookbook it "
                        "is about; `look` (the look's number) needs `lookbook`; an add-to-cart or "
                        "purchase names the item, the bag or the look bought. Nothing about the "
@@ -372,7 +402,7 @@ SCHEMAS: dict[str, Any] = {
         "then": {"anyOf": [{"required": ["item"]}, {"required": ["bag"]}, {"required": ["look"]}]},
     },
     "EventBatch": {
-        "type": "object", "required": ["events"],
+        "type": "object", "required": ["events"], "propertyNames": KEYS,
         "properties": {"events": {"type": "array", "minItems": 1, "maxItems": 100, "items": _ref("Event")},
                        "site": {"type": "string", "maxLength": MAX_SITE,
                                 "description": "only from our own framed lookbook view: the origin "
