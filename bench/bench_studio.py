@@ -215,6 +215,37 @@ def database(url: str, work: Path) -> Iterator[Database]:
         admin.dispose()
 
 
+def _signed(app: Any, order: str, key: list[Any]) -> str:
+    """A page link's key, signed as the studio signs it (see lookbook.web.studio.common)."""
+    from itsdangerous import URLSafeSerializer
+
+    from lookbook.web.studio.common import PAGE_LINK_SALT
+    return str(URLSafeSerializer(app.secret_key, salt=PAGE_LINK_SALT).dumps({"o": order, "k": key}))
+
+
+def deep_link(db: Database, app: Any, order: str, page: int, way: str, per_page: int = 50) -> str:
+    """The catalog's Next (or Previous) link that leads to ``page``: the key of the row before
+    (or after) it, read once here with OFFSET so the timed request seeks by key."""
+    column = {"name": "name", "price": "price"}[order]
+    row = (page - 1) * per_page - 1 if way == "after" else page * per_page
+    with db.engine.connect() as conn:
+        value, item_id = conn.execute(text(f"SELECT {column}, id FROM items ORDER BY {column}, id "  # noqa: S608
+                                           "LIMIT 1 OFFSET :n"), {"n": row}).one()
+    if order == "price":
+        value = f"{value / 100:.2f}"  # prices are stored in hundredths
+    sort = "" if order == "name" else f"&sort={order}"
+    return f"/curate/items/?page={page}{sort}&{way}={_signed(app, order, [value, item_id])}"
+
+
+def find_link(db: Database, app: Any, book_id: int, page: int, per_page: int = 24) -> str:
+    """The outfit picker's Next link to ``page`` (outfits in name order)."""
+    with db.engine.connect() as conn:
+        name, item_id = conn.execute(text("SELECT name, id FROM items WHERE kind = 'outfit' "
+                                          "ORDER BY name, id LIMIT 1 OFFSET :n"),
+                                     {"n": (page - 1) * per_page - 1}).one()
+    return f"/curate/lookbooks/{book_id}/add?page={page}&after={_signed(app, 'name', [name, item_id])}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=100_000)
@@ -258,8 +289,10 @@ def main() -> None:
             ("catalog: word 'tote'", "/curate/items/?q=tote"),
             ("catalog: sorted price high-low", "/curate/items/?sort=-price"),
             ("catalog: recently changed", "/curate/items/?sort=recent"),
-            (f"catalog: deep page {deep}", f"/curate/items/?page={deep}"),
-            (f"catalog: last page {last}", f"/curate/items/?page={last}"),
+            (f"catalog: deep page {deep} (Next link)", deep_link(db, app, "name", deep, "after")),
+            (f"catalog: page {deep} by price (Previous)", deep_link(db, app, "price", deep, "before")),
+            (f"catalog: last page {last} (Next link)", deep_link(db, app, "name", last, "after")),
+            ("outfit search: page 400 (Next link)", find_link(db, app, book_id, 400)),
             ("studio home", "/curate/"),
         ]
         with db.engine.connect() as conn:

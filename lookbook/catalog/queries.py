@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, exists, func, literal, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item, ItemColour, ItemTag
@@ -91,14 +93,86 @@ def search_items(
     return list(session.scalars(stmt)), total
 
 
+# The key each order seeks by: its columns (unique together, ending in the id) and
+# whether they run high to low.  A page after (or before) a row is a range of the
+# order's index from that row's key, however deep in the list it lies.
+SEEK_KEYS: dict[str, tuple[tuple[Any, ...], bool]] = {
+    "sku": ((Item.sku,), False),
+    "name": ((Item.name, Item.id), False),
+    "price": ((Item.price, Item.id), False),
+    "-price": ((Item.price, Item.id), True),
+    "recent": ((Item.updated_at, Item.id), True),
+}
+Key = tuple[Any, ...]
+
+
+class BadKey(ValueError):
+    """A page key that does not fit the list's order (a forged or stale link)."""
+
+
+def item_key(session: Session, item: Item, order: str) -> list[Any]:
+    """Return a row's key in ``order`` as plain JSON values (for a page link).
+
+    A time is taken as the database holds it: SQLite keeps text whose spelling depends on
+    how the row was written ("...+00:00" or not), and a seek must compare that same text.
+    """
+    out: list[Any] = []
+    for column in SEEK_KEYS[order][0]:
+        value = getattr(item, column.key)
+        if column.key == "updated_at":
+            stored = session.scalar(select(type_coerce(Item.updated_at, String)).where(Item.id == item.id))
+            value = f"s:{stored}" if isinstance(stored, str) else f"t:{value.isoformat()}"
+        out.append(str(value) if isinstance(value, Decimal) else value)
+    return out
+
+
+def parse_key(order: str, raw: Any) -> Key:
+    """Turn a page link's key back into column values, or raise BadKey."""
+    columns = SEEK_KEYS[order][0]
+    if not isinstance(raw, list) or len(raw) != len(columns):
+        raise BadKey("the page link does not fit this order")
+    out: list[Any] = []
+    for column, value in zip(columns, raw, strict=True):
+        try:
+            if column.key == "id":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise TypeError
+                out.append(value)
+            elif column.key == "price":
+                out.append(Decimal(str(value)).quantize(Decimal("0.01")) if isinstance(value, str)
+                           else _bad())
+            elif column.key == "updated_at":
+                if not isinstance(value, str) or value[:2] not in ("s:", "t:"):
+                    raise TypeError
+                out.append(value[2:] if value.startswith("s:") else dt.datetime.fromisoformat(value[2:]))
+            else:
+                out.append(value if isinstance(value, str) else _bad())
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise BadKey("the page link is damaged") from exc
+    if isinstance(out[0], Decimal) and not out[0].is_finite():
+        raise BadKey("the page link is damaged")
+    return tuple(out)
+
+
+def _bad() -> Any:
+    raise TypeError
+
+
 @dataclass(frozen=True)
 class Page:
-    """One page of a long list, counted only up to a cap (``total > cap`` means "more than cap")."""
+    """One page of a long list, counted only up to a cap (``total > cap`` means "more than cap").
+
+    ``next_key``/``prev_key`` are the keys of the last and first rows when there is a
+    page after or before this one (read them with ``after=``/``before=``).
+    """
 
     items: list[Item]
     total: int
     cap: int
     has_next: bool
+    has_prev: bool = False
+    next_key: list[Any] | None = None
+    prev_key: list[Any] | None = None
 
     @property
     def counted(self) -> bool:
@@ -106,21 +180,55 @@ class Page:
         return self.total <= self.cap
 
 
+def _seek(order: str, key: Key, forward: bool) -> ColumnElement[bool]:
+    columns, descending = SEEK_KEYS[order]
+    # A time kept as text (SQLite) is compared as that text, through the same index.
+    values = [literal(v, String() if isinstance(v, str) else c.type)
+              for c, v in zip(columns, key, strict=True)]
+    columns = tuple(type_coerce(c, String) if c.key == "updated_at" and isinstance(v, str) else c
+                    for c, v in zip(columns, key, strict=True))
+    left, right = (columns[0], values[0]) if len(columns) == 1 else (tuple_(*columns), tuple_(*values))
+    return left > right if forward != descending else left < right
+
+
+def _ordered(order: str, forward: bool) -> list[Any]:
+    columns, descending = SEEK_KEYS[order]
+    return [c.desc() if descending == forward else c.asc() for c in columns]
+
+
 def search_page(
     session: Session, filters: ItemFilters, page: int = 1, per_page: int = 50, order: str = "name",
-    cap: int = 1000,
+    cap: int = 1000, after: Key | None = None, before: Key | None = None,
 ) -> Page:
     """Return one page of matching items, counting matches only up to ``cap`` (+1).
 
     Counting every match of a broad filter over 100k items costs more than the page
     itself (a colour shared by 10k items is 10k index probes); a list only needs to know
     the exact count when it is small, and whether there is a next page.
+
+    With ``after`` (or ``before``) the page is the rows following (preceding) that key in
+    the order: a range read of the order's index, never an OFFSET walk over every row
+    before it (page 2,000 of 100k items read 100k index entries).  Without either,
+    ``page`` counts from the start (fine for the first pages).
     """
     matching = apply_filters(select(Item.id), filters)
     total = session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery())) or 0
-    stmt = apply_filters(select(Item), filters).order_by(*ORDERS[order])
-    found = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
-    return Page(found[:per_page], total, cap, len(found) > per_page)
+    stmt = apply_filters(select(Item), filters)
+    if after is not None or before is not None:
+        forward = before is None
+        stmt = stmt.where(_seek(order, after if forward else before, forward))  # type: ignore[arg-type]
+        found = list(session.scalars(stmt.order_by(*_ordered(order, forward)).limit(per_page + 1)))
+        more, found = len(found) > per_page, found[:per_page]
+        if not forward:
+            found.reverse()
+        has_next, has_prev = (more, True) if forward else (True, more)
+    else:
+        stmt = stmt.order_by(*_ordered(order, True)).offset((page - 1) * per_page)
+        found = list(session.scalars(stmt.limit(per_page + 1)))
+        has_next, has_prev, found = len(found) > per_page, page > 1, found[:per_page]
+    return Page(found, total, cap, has_next and bool(found), has_prev and bool(found),
+                item_key(session, found[-1], order) if found and has_next else None,
+                item_key(session, found[0], order) if found and has_prev else None)
 
 
 def get_item(session: Session, sku: str, kind: str | None = None) -> Item | None:

@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Response, render_template, url_for
+from flask import Response, abort, current_app, render_template, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadData, URLSafeSerializer
 
 from lookbook.catalog.models import Item
-from lookbook.catalog.queries import Page
+from lookbook.catalog.queries import BadKey, Key, Page, parse_key
 from lookbook.catalog.records import Problem
 from lookbook.lookbooks.details import aware
 from lookbook.lookbooks.editing import EditConflict
@@ -63,6 +64,63 @@ def pages(total: int, per_page: int) -> int:
 def list_pages(found: Page, per_page: int) -> int | None:
     """Return how many pages a capped list fills, or None when it was not counted to the end."""
     return pages(found.total, per_page) if found.counted else None
+
+
+PAGE_LINK_SALT = "studio-page-link"
+MAX_PAGE_LINK = 400  # characters; a real one is well under 200
+MAX_NUMBERED_PAGE = 20  # ?page=N without a row key counts rows from the start: only shallow pages
+
+
+def _page_links() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=PAGE_LINK_SALT)  # type: ignore[arg-type]
+
+
+def read_page_link(args: Any, order: str) -> tuple[Key | None, Key | None]:
+    """Return the (after, before) keys a list link carries; a damaged or forged one is a 400.
+
+    The keys are signed, so a hand-edited link is refused before it reaches a query, and
+    each names the order it was made for (a key of prices cannot seek a list of names).
+    """
+    found: list[Key | None] = []
+    for name in ("after", "before"):
+        raw = args.get(name)
+        if raw is None or raw == "":
+            found.append(None)
+            continue
+        try:
+            if len(raw) > MAX_PAGE_LINK:
+                raise BadKey("too long")
+            data = _page_links().loads(raw)
+            if not isinstance(data, dict) or data.get("o") != order:
+                raise BadKey("made for another order")
+            found.append(parse_key(order, data.get("k")))
+        except (BadData, BadKey):
+            abort(400, "This page link is damaged or out of date. Start again from the first page.")
+    if found[0] is not None and found[1] is not None:
+        abort(400, "A page link reads either after or before a row, not both.")
+    page = args.get("page", "1")
+    if found == [None, None] and page.isdigit() and int(page) > MAX_NUMBERED_PAGE:
+        # Page 2,000 by number walks 100k rows; the Next and Previous links seek instead.
+        abort(400, f"Pages past {MAX_NUMBERED_PAGE} are reached with the Next and Previous links. "
+                   "Start again from the first page.")
+    return found[0], found[1]
+
+
+def page_link_args(found: Page, order: str, page: int, args: dict[str, Any]) -> dict[str, Any]:
+    """Return the url_for arguments of the Previous and Next links of a list page.
+
+    Next carries the last row's signed key (``after=``) and Previous the first row's
+    (``before=``), so any page is an index range read; page 1 is a plain link.
+    """
+    def sign(key: list[Any]) -> str:
+        return str(_page_links().dumps({"o": order, "k": key}))
+
+    out: dict[str, Any] = {"prev": None, "next": None}
+    if found.has_prev and found.prev_key is not None:
+        out["prev"] = dict(args) if page <= 2 else dict(args, page=page - 1, before=sign(found.prev_key))
+    if found.has_next and found.next_key is not None:
+        out["next"] = dict(args, page=page + 1, after=sign(found.next_key))
+    return out
 
 
 def found_count(found: Page, noun: str) -> str:

@@ -25,7 +25,7 @@ from lookbook.lookbooks.models import Look, Lookbook
 from lookbook.server import appdb
 from lookbook.styling import vocab
 from lookbook.web.studio.access import actor
-from lookbook.web.studio.common import form_errors, invalid, list_pages
+from lookbook.web.studio.common import form_errors, invalid, list_pages, page_link_args, read_page_link
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 PER_PAGE = 50
@@ -57,15 +57,20 @@ def index() -> ResponseReturnValue:
     sort = (p.choices("sort", tuple(ORDERS)) or ("name",))[0]
     page = p.integer("page", 1, 1, 100_000)
     p.finish()
+    after, before = read_page_link(request.args, sort)
     q = (request.args.get("q") or "").strip()[:100]
     filters = ItemFilters(kind=kind, occasion=occasion, colour=colour, size=size, in_stock=stock, text=q)
-    found = search_page(appdb.session(), filters, page, PER_PAGE, order=sort, cap=COUNT_UP_TO)
+    found = search_page(appdb.session(), filters, page, PER_PAGE, order=sort, cap=COUNT_UP_TO,
+                        after=after, before=before)
+    if not found.has_prev:
+        page = 1  # a Previous link that reached the start is page 1, whatever it said
     args = {"q": q or None, "kind": ",".join(kind) or None, "occasion": ",".join(occasion) or None,
             "colour": ",".join(colour) or None, "size": ",".join(size) or None,
             "in_stock": None if stock is None else str(stock).lower(),
             "sort": sort if sort != "name" else None}
     return render_template("curate/items.html", items=found.items, found=found, page=page,
-                           pages=list_pages(found, PER_PAGE), args=args, sorts=SORTS, vocab=vocab)
+                           pages=list_pages(found, PER_PAGE), args=args, sorts=SORTS, vocab=vocab,
+                           links=page_link_args(found, sort, page, {k: v for k, v in args.items() if v}))
 
 
 def _form_raw(form: Mapping[str, Any], kind: str) -> dict[str, Any]:

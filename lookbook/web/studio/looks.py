@@ -13,7 +13,7 @@ from lookbook.lookbooks.editing import EditConflict, LookbookEditor, LookbookMis
 from lookbook.server import appdb
 from lookbook.styling import vocab
 from lookbook.web.studio.access import actor
-from lookbook.web.studio.common import conflict_page, form_errors, list_pages
+from lookbook.web.studio.common import conflict_page, form_errors, list_pages, page_link_args, read_page_link
 from lookbook.web.studio.lookbooks import apply, book_or_404, editor_url, form_version
 from lookbook.web.studio.outfits import recommendations
 
@@ -32,12 +32,19 @@ def find_outfit(book_id: int) -> ResponseReturnValue:
     colour = p.choices("colour", tuple(vocab.COLOURS)) or ()
     page = p.integer("page", 1, 1, 10_000)
     p.finish()
+    after, before = read_page_link(request.args, "name")
     q = (request.args.get("q") or "").strip()[:100]
     filters = ItemFilters(kind=("outfit",), text=q, occasion=occasion, colour=colour)
-    found = search_page(appdb.session(), filters, page, PER_PAGE, order="name", cap=COUNT_UP_TO)
+    found = search_page(appdb.session(), filters, page, PER_PAGE, order="name", cap=COUNT_UP_TO,
+                        after=after, before=before)
+    if not found.has_prev:
+        page = 1  # a Previous link that reached the start is page 1, whatever it said
+    args = {k: v for k, v in {"book_id": book.id, "q": q, "occasion": occasion[0] if occasion else "",
+                              "colour": colour[0] if colour else ""}.items() if v}
     return render_template("curate/look_find.html", book=book, outfits=found.items, found=found, q=q,
                            occasion=occasion[0] if occasion else "", colour=colour[0] if colour else "",
-                           page=page, pages=list_pages(found, PER_PAGE), vocab=vocab)
+                           page=page, pages=list_pages(found, PER_PAGE), vocab=vocab,
+                           links=page_link_args(found, "name", page, args))
 
 
 def render_pick(book_id: int, sku: str, status: int = 200, values: dict[str, str] | None = None,
