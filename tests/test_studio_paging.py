@@ -5,7 +5,7 @@ import re
 
 import pytest
 from itsdangerous import URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from lookbook.catalog.models import Item
 from lookbook.lookbooks.models import Lookbook
@@ -133,3 +133,24 @@ def test_a_damaged_or_forged_page_link_is_a_clear_400(app, ana, catalog):
             or "either after or before" in resp.get_data(as_text=True) \
             or "reached with the Next and Previous links" in resp.get_data(as_text=True), path
     assert ana.get(link).status_code == 200
+
+
+def test_the_studio_home_says_how_many_outfits_and_bags_exactly_or_about(app, ana, db, monkeypatch):
+    from lookbook.catalog.queries import Count
+    from lookbook.web import curate
+
+    add_items(db, *[item(f"B-{i}") for i in range(5)], item("O-1", "outfit"), item("O-2", "outfit"))
+    assert "2 outfits and 5 bags in the catalog." in ana.page("/curate/")
+
+    monkeypatch.setattr(curate, "COUNT_UP_TO", 3)  # bags are now past the cap
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE items"))  # what autovacuum keeps up to date
+        assert "2 outfits and about 5 bags in the catalog." in ana.page("/curate/")
+    else:  # SQLite keeps no estimate, and counts an index quickly
+        assert "2 outfits and 5 bags in the catalog." in ana.page("/curate/")
+
+    monkeypatch.setattr(curate, "COUNT_UP_TO", 1000)
+    assert curate.say_count(Count(25_123, False), "outfit") == "about 25,000 outfits"
+    assert curate.say_count(Count(1_001, False), "bag") == "more than 1,000 bags"
+    assert curate.say_count(Count(1, True), "bag") == "1 bag"
