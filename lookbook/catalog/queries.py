@@ -43,20 +43,41 @@ class ItemFilters:
     text: str = ""
 
 
-def _has_tag(facet: str, values: tuple[str, ...]):
-    return exists().where(ItemTag.item_id == Item.id, ItemTag.facet == facet, ItemTag.value.in_(values))
+def _probe(*where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """EXISTS checked row by row through an index, never turned into a join of the whole tag set.
+
+    PostgreSQL rewrites a plain EXISTS into a semi-join and, for a page of 25 or a count up
+    to 1,000, liked to hash every item tagged "wedding" (30k index entries) or merge them
+    with the matches of a word.  ``OFFSET 0`` keeps the EXISTS a per-row probe of the tag
+    table's primary key (item_id, facet, value) or of (name, item_id) for colours, so the
+    items' own order (or the word's matches) drives the query and each filter costs one
+    index lookup per candidate.  SQLite always probes row by row; OFFSET 0 changes nothing.
+    """
+    return select(literal(1)).where(*where).offset(0).exists()
 
 
-def _has_sustainability(values: tuple[str, ...]):
+def _exists(probe: bool, *where: ColumnElement[bool]) -> ColumnElement[bool]:
+    return _probe(*where) if probe else exists().where(*where)
+
+
+def _has_tag(facet: str, values: tuple[str, ...], probe: bool = False):
+    return _exists(probe, ItemTag.item_id == Item.id, ItemTag.facet == facet, ItemTag.value.in_(values))
+
+
+def _has_sustainability(values: tuple[str, ...], probe: bool = False):
     """Match sustainability tags; "certified" also matches a named one ("certified:GRS")."""
     match: ColumnElement[bool] = ItemTag.value.in_(values)
     if "certified" in values:
         match = or_(match, ItemTag.value.like("certified:%"))
-    return exists().where(ItemTag.item_id == Item.id, ItemTag.facet == "sustainability", match)
+    return _exists(probe, ItemTag.item_id == Item.id, ItemTag.facet == "sustainability", match)
 
 
-def apply_filters(stmt: Select, f: ItemFilters) -> Select:
-    """Add the filters' WHERE clauses to a select over Item."""
+def apply_filters(stmt: Select, f: ItemFilters, probe: bool = False) -> Select:
+    """Add the filters' WHERE clauses to a select over Item.
+
+    ``probe``: check tags and colours row by row (see ``_probe``), for a page read in an
+    index order; counts leave it off, as hashing the tag set is then the cheaper plan.
+    """
     if f.kind:
         stmt = stmt.where(Item.kind.in_(f.kind))
     if f.size:
@@ -64,15 +85,13 @@ def apply_filters(stmt: Select, f: ItemFilters) -> Select:
     if f.material:
         stmt = stmt.where(Item.material.in_(f.material) | Item.material_family.in_(f.material))
     if f.occasion:
-        stmt = stmt.where(_has_tag("occasions", f.occasion))
+        stmt = stmt.where(_has_tag("occasions", f.occasion, probe))
     if f.season:
-        stmt = stmt.where(_has_tag("seasons", f.season))
+        stmt = stmt.where(_has_tag("seasons", f.season, probe))
     if f.sustainability:
-        stmt = stmt.where(_has_sustainability(f.sustainability))
+        stmt = stmt.where(_has_sustainability(f.sustainability, probe))
     if f.colour:
-        stmt = stmt.where(
-            exists().where(ItemColour.item_id == Item.id, ItemColour.name.in_(f.colour))
-        )
+        stmt = stmt.where(_exists(probe, ItemColour.item_id == Item.id, ItemColour.name.in_(f.colour)))
     if f.min_price is not None:
         stmt = stmt.where(Item.price >= f.min_price)
     if f.max_price is not None:
@@ -225,7 +244,7 @@ def search_page(
     """
     matching = apply_filters(select(Item.id), filters)
     total = session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery())) or 0
-    stmt = apply_filters(select(Item), filters)
+    stmt = apply_filters(select(Item), filters, probe=True)
     if after is not None or before is not None:
         forward = before is None
         stmt = stmt.where(_seek(order, after if forward else before, forward))  # type: ignore[arg-type]
