@@ -12,6 +12,10 @@ as a curator through the Flask test client, it times each page: the server's who
 The floor, measured in the same run on the same database: a bare indexed
 ``SELECT id, sku, name FROM items ORDER BY name LIMIT 25``.  Every SQL statement each page
 runs is then EXPLAINed and any full scan of a catalog table is printed.
+
+Deep pages are opened the way the studio links them: Next carries the signed key of the
+page's last row (``after=``) and Previous its first (``before=``), so page 2,000 is an index
+range read (numbered pages past 20 are refused); the bench signs such keys itself.
 """
 
 from __future__ import annotations
