@@ -132,3 +132,10 @@ def add_items(db: Database, *raw_items: dict[str, Any]) -> dict[str, int]:
     records = [parse_item(raw)[0] for raw in raw_items]
     with db.write() as session:
         return upsert_records(session, records).ids
+
+
+def trust(app, *hosts: str) -> None:
+    """Let ``app`` answer ``hosts`` too (PostgreSQL runs count as production, which answers
+    only local Host names unless told otherwise)."""
+    if app.config.get("TRUSTED_HOSTS") is not None:
+        app.config["TRUSTED_HOSTS"] = [*app.config["TRUSTED_HOSTS"], *hosts]

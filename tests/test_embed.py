@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from lookbook.analytics.models import Event
 from lookbook.catalog.models import Item
-from tests.conftest import item
+from tests.conftest import item, trust
 
 HOST = "http://localhost"
 
@@ -190,6 +190,7 @@ def test_the_widget_is_under_15_kb_and_has_no_dependencies(client):
 
 
 def test_the_api_guide_is_linked_from_the_footer_with_examples_for_this_site(client, books):
+    trust(client.application, "bags.shop.example")
     home = client.get("/", base_url="https://bags.shop.example").get_data(as_text=True)
     assert 'href="/api"' in home
     resp = client.get("/api", base_url="https://bags.shop.example")
