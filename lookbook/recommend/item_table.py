@@ -10,7 +10,8 @@ it are therefore held to the live catalog exactly as before: nothing deleted, hi
 or sold out is ever served.
 
 It also keeps each item's API JSON, encoded once per revision and site (the URLs in it
-are absolute), for answers that splice items into their body.
+are absolute), for answers that splice items into their body, and values derived from
+the catalog such as an outfit's curator rules (rule writes change the revision too).
 """
 
 from __future__ import annotations
@@ -82,6 +83,17 @@ class ItemTable:
             out.update(rows)
             self._put_many(revision, {("item", s): rows.get(s) for s in missing})  # None: no such sku
         return out
+
+    def value(self, revision: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return a value derived from the catalog under ``revision`` (e.g. an outfit's curator
+        rules), computing it once per revision: every catalog write changes the revision."""
+        full = ("value", key)
+        held = self._get_many(revision, [full])
+        if full in held:
+            return held[full]
+        value = compute()
+        self._put_many(revision, {full: value})
+        return value
 
     def encoded(self, revision: str, site: str, item: Item, encode: Callable[[Item], bytes]) -> bytes:
         """Return an item's API JSON encoded for ``site``, encoding it once per revision."""

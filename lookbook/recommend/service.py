@@ -91,14 +91,29 @@ class Recommender:
         """Return (pinned items in rule order, hidden skus) for an outfit or for a bag.
 
         A bag hidden everywhere (a rule without an outfit) is hidden for every outfit,
-        ad-hoc ones included, and wins over a pin.
+        ad-hoc ones included, and wins over a pin.  With the revision's item table the
+        rules are read once per revision (a rule write changes it) and the pinned rows
+        come from the table.
         """
+        if self.items is None:
+            return self._read_rules(outfit_id, bag_id)
+        pinned, hidden = self.items.value(
+            self.served.catalog_revision, ("rules", outfit_id, bag_id),
+            lambda: self._rule_skus(outfit_id, bag_id))
+        rows = self.live(pinned)
+        return [rows[s] for s in pinned if s in rows], set(hidden)
+
+    def _rule_statement(self, outfit_id: int | None, bag_id: int | None) -> Any:
         if bag_id is not None and outfit_id is None:
             other, where = CurationRule.outfit_id, CurationRule.bag_id == bag_id
         else:
             other, where = CurationRule.bag_id, CurationRule.outfit_id.is_(None)
             if outfit_id is not None:
                 where = or_(CurationRule.outfit_id == outfit_id, where)
+        return other, where
+
+    def _read_rules(self, outfit_id: int | None, bag_id: int | None) -> tuple[list[Item], set[str]]:
+        other, where = self._rule_statement(outfit_id, bag_id)
         stmt = (select(CurationRule.action, Item).join(Item, Item.id == other)
                 .where(where).order_by(CurationRule.created_at, CurationRule.id))
         pins, hidden = [], set()
@@ -109,11 +124,31 @@ class Recommender:
                 pins.append(item)
         return pins, hidden
 
+    def _rule_skus(self, outfit_id: int | None, bag_id: int | None) -> tuple[tuple[str, ...], frozenset[str]]:
+        """Read (pinned skus in rule order, hidden skus) with one Core query."""
+        other, where = self._rule_statement(outfit_id, bag_id)
+        stmt = (select(CurationRule.action, Item.sku).join(Item, Item.id == other)
+                .where(where).order_by(CurationRule.created_at, CurationRule.id))
+        pins: list[str] = []
+        hidden: set[str] = set()
+        for action, sku in self.session.execute(stmt):
+            if action == "hide":
+                hidden.add(sku)
+            else:
+                pins.append(sku)
+        return tuple(pins), frozenset(hidden)
+
     def hidden_everywhere(self) -> set[str]:
         """Return the skus of bags curators hid everywhere."""
+        if self.items is not None:
+            return set(self.items.value(self.served.catalog_revision, ("hidden everywhere",),
+                                        self._hidden_everywhere))
+        return set(self._hidden_everywhere())
+
+    def _hidden_everywhere(self) -> frozenset[str]:
         stmt = (select(Item.sku).join(CurationRule, CurationRule.bag_id == Item.id)
                 .where(CurationRule.outfit_id.is_(None)))
-        return set(self.session.scalars(stmt))
+        return frozenset(self.session.scalars(stmt))
 
     # -- bags for an outfit ----------------------------------------------------------------
     def bags_for_outfit(self, outfit: Any, filters: Filters, limit: int, *,
