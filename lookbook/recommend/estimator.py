@@ -25,7 +25,7 @@ from lookbook.recommend import reasons as reasons_mod
 from lookbook.recommend.curated import CuratedVotes
 from lookbook.recommend.data import Catalog
 from lookbook.recommend.diversity import mmr_order
-from lookbook.recommend.features import FeatureSpace, fitted_transformer, rows
+from lookbook.recommend.features import FeatureSpace, RowEncoder, fitted_transformer
 from lookbook.recommend.filters import SIZE_CODE, BagTable, Filters, inverse_mask
 from lookbook.recommend.pairs import CROWDED, OutfitContext, PairSpace
 from lookbook.recommend.query import BagView, traits_of
@@ -104,6 +104,7 @@ class BagRecommender(BaseEstimator):
     def fit(self, catalog: Catalog, y: None = None) -> BagRecommender:
         """Encode bags and outfits, then learn the taste weights from the curated looks."""
         self.transformer_ = fitted_transformer()
+        self.encoder_ = RowEncoder(self.transformer_)
         self.feature_names_ = [*FeatureSpace.from_transformer(self.transformer_).names, CROWDED]
         # Rows are kept in size order so a size filter (micro,mini by default) scans one
         # contiguous slice of the matrix instead of all of it.
@@ -123,12 +124,13 @@ class BagRecommender(BaseEstimator):
     def _encode(self, records: Sequence[ItemRecord]) -> np.ndarray:
         out = np.zeros((len(records), len(self.feature_names_)), dtype=np.float32)
         if records:  # the last column, how crowded a bag is, is filled in after learning
-            out[:, :-1] = self.transformer_.transform(rows(records))
+            out[:, :-1] = self.encoder_.transform(records)
         return out
 
     def _finish(self) -> None:
         """Derive the query-time helpers from the feature names and tables (also after loading)."""
         self.space_ = FeatureSpace(tuple(self.feature_names_))
+        self.encoder_ = RowEncoder(self.transformer_)  # the transformer's rows, written directly
         self.pairs_ = PairSpace(self.feature_names_)
         groups, convex, signed = self.space_.groups()
         self.group_starts_ = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
