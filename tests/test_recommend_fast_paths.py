@@ -61,3 +61,38 @@ def test_direct_feature_rows_equal_the_column_transformer_s():
         for record in records[:20]:  # one at a time, as an ad-hoc outfit is encoded
             assert np.array_equal(encoder.transform([record]), transformer.transform(rows([record])))
     assert encoder.transform([]).shape == (0, expected.shape[1])
+
+
+def reference_mmr(scores: np.ndarray, vectors: np.ndarray, trade_off: float, k: int) -> np.ndarray:
+    """MMR written plainly with numpy arrays (the code the list version replaced)."""
+    n = len(scores)
+    sims = vectors @ vectors.T
+    chosen: list[int] = []
+    left = np.ones(n, dtype=bool)
+    max_sim = np.zeros(n)
+    for _ in range(min(k, n)):
+        gain = trade_off * scores - (1.0 - trade_off) * max_sim
+        gain[~left] = -np.inf
+        pick = int(np.argmax(gain))
+        chosen.append(pick)
+        left[pick] = False
+        max_sim = np.maximum(max_sim, sims[pick])
+    rest = [i for i in np.argsort(-scores, kind="stable") if left[i]]
+    return np.array(chosen + rest, dtype=np.int64)
+
+
+def test_mmr_on_plain_floats_picks_exactly_what_the_numpy_version_picks():
+    from lookbook.recommend.diversity import mmr_order
+
+    rng = np.random.default_rng(4)
+    for trial in range(300):
+        n = int(rng.integers(1, 40))
+        # Few distinct values, so ties (in score and in similarity) are common.
+        scores = rng.integers(0, 6, n) / 5.0 if trial % 2 else rng.random(n)
+        if trial % 3 == 0:
+            scores = scores.astype(np.float32)
+        vectors = rng.integers(0, 3, (n, 6)).astype(np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        k, trade_off = int(rng.integers(1, 8)), float(rng.choice([0.85, 0.7, 1.0, 0.5]))
+        assert mmr_order(scores, vectors, trade_off, k).tolist() == \
+            reference_mmr(scores, vectors, trade_off, k).tolist()

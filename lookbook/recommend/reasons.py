@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -105,6 +105,14 @@ class Evidence:
             return self.column_of.get(name)
         return _column_index(tuple(self.bag_columns)).get(name)
 
+    @cached_property
+    def fill(self) -> dict[str, str]:
+        """The placeholders every sentence about this pair shares (computed once per pair)."""
+        bag, palette = self.bag, self.context.palette
+        return {"bag": _colour_word(bag), "bag_desc": f"{_colour_word(bag)} {_material_word(bag)}",
+                "shine": bag.metallic or _colour_word(bag), "material": _material_word(bag),
+                "outfit": _and([c.name for c in palette]) if palette else "colours"}
+
     def has(self, name: str) -> bool:
         """Tell whether the bag has a positive value in column ``name``."""
         j = self.column(name)
@@ -158,10 +166,7 @@ def sentence(name: str, ev: Evidence) -> str | None:
     bag, ctx = ev.bag, ev.context
     value = key.partition(":")[2]
     palette = ctx.palette
-    fill = {"bag": _colour_word(bag), "bag_desc": f"{_colour_word(bag)} {_material_word(bag)}",
-            "shine": bag.metallic or _colour_word(bag), "material": _material_word(bag),
-            "value": value, "a_value": article(value),
-            "outfit": _and([c.name for c in palette]) if palette else "colours"}
+    fill = {**ev.fill, "value": value, "a_value": article(value)}
     if scope in vocab.OCCASIONS or (scope in ("pair", "bag") and _lookup(PAIR_PHRASES, key) is None):
         # An occasion's feature, or the same feature learned for every occasion.
         template = _lookup(OCCASION_PHRASES, key)
@@ -216,10 +221,11 @@ def _market_sentence(ev: Evidence) -> str | None:
 def explain(ev: Evidence, limit: int = 3) -> list[str]:
     """Return up to ``limit`` sentences for the strongest positive contributions, best first."""
     order = np.lexsort((np.arange(len(ev.contributions)), -ev.contributions))
+    shares = ev.contributions.tolist()
     out: list[str] = []
     per_scope: dict[str, int] = {}
-    for i in order:
-        share = float(ev.contributions[i])
+    for i in order.tolist():
+        share = shares[i]
         if share < MIN_SHARE and (out or share <= 0):
             break
         name = ev.names[i]
