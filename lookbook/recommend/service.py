@@ -54,6 +54,14 @@ def _score(value: float) -> float:
     return round(min(max(float(value), 0.0), 1.0), 4)
 
 
+def answer_revision(served: Served, click_through: ClickThrough) -> str | None:
+    """Name what answers depend on (catalog and model revisions, click-through); None if unknown."""
+    base = served.answers_revision
+    # An empty click-through ranks like none at all (the recommender uses ClickThrough()).
+    version = click_through.version if click_through else ClickThrough().version
+    return None if base is None else f"{base}:{version}"
+
+
 class Recommender:
     """Serve recommendations from a model against the live catalog in ``session``."""
 
@@ -73,8 +81,7 @@ class Recommender:
 
         None when that cannot be named (then the answer must not be remembered).
         """
-        base = self.served.answers_revision
-        return None if base is None else f"{base}:{self.click_through.version}"
+        return answer_revision(self.served, self.click_through)
 
     # -- live rows and curator rules -------------------------------------------------------
     def live(self, skus: Sequence[str]) -> dict[str, Item]:
