@@ -96,3 +96,28 @@ def test_mmr_on_plain_floats_picks_exactly_what_the_numpy_version_picks():
         k, trade_off = int(rng.integers(1, 8)), float(rng.choice([0.85, 0.7, 1.0, 0.5]))
         assert mmr_order(scores, vectors, trade_off, k).tolist() == \
             reference_mmr(scores, vectors, trade_off, k).tolist()
+
+
+def test_a_cached_answer_opens_no_session_and_still_sees_the_next_write(app, db, client, monkeypatch):
+    from lookbook.catalog.models import Item
+    from lookbook.database import Database
+    from tests.recommend_fixtures import skus
+    from tests.test_recommend_service import evening_catalog
+
+    evening_catalog(db)
+    url = "/api/v1/outfits/GOWN-1/bags?size=any&limit=8"
+    first = client.get(url)
+    assert first.headers["X-Answer-Cache"] == "computed"
+    client.get(url)  # the click-through is read now; from here on the revision alone names answers
+    sessions = []
+    real_session = Database.session
+    monkeypatch.setattr(Database, "session", lambda self: sessions.append(1) or real_session(self))
+    hit = client.get(url)
+    assert hit.headers["X-Answer-Cache"] == "process" and hit.data == first.data
+    assert sessions == []  # revision read on a driver connection: no ORM session, no ranking
+    sold = skus(first.get_json())[0]
+    with db.write() as session:  # another writer (a second worker or host) sells the top bag out
+        session.query(Item).filter_by(sku=sold).one().in_stock = False
+    after = client.get(url)
+    assert after.headers["X-Answer-Cache"] == "computed"
+    assert sold not in skus(after.get_json()) and skus(after.get_json())
