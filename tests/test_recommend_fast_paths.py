@@ -121,3 +121,41 @@ def test_a_cached_answer_opens_no_session_and_still_sees_the_next_write(app, db,
     after = client.get(url)
     assert after.headers["X-Answer-Cache"] == "computed"
     assert sold not in skus(after.get_json()) and skus(after.get_json())
+
+
+def test_the_cheap_access_line_is_gunicorn_s_own_line():
+    import datetime as dt
+    import logging
+    from types import SimpleNamespace
+
+    from gunicorn import glogging
+    from gunicorn.config import Config
+
+    from lookbook.server.gunicorn import access_logger_class
+
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    lines: dict[str, list[str]] = {}
+
+    class Capture(logging.Handler):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name_ = name
+
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.setdefault(self.name_, []).append(record.getMessage())
+
+    environ = {"REMOTE_ADDR": "10.0.0.7", "REQUEST_METHOD": "GET", "SERVER_PROTOCOL": "HTTP/1.1",
+               "RAW_URI": '/api/v1/outfits/O1/bags?q="x"', "HTTP_USER_AGENT": 'wrk "4"',
+               "HTTP_REFERER": "https://shop.example/look"}
+    resp = SimpleNamespace(status="200 OK", sent=3954, headers=[("Content-Type", "application/json")])
+    req = SimpleNamespace(headers=[("HOST", "shop.example")])
+    for name, cls in (("gunicorn", glogging.Logger), ("ours", access_logger_class())):
+        logger = cls(cfg)
+        logger.now = lambda: "[27/Nov/2026:20:24:12 +0000]"
+        logger.access_log.handlers = [Capture(name)]
+        logger.access(resp, req, {**environ}, dt.timedelta(microseconds=850))
+        logger.access(SimpleNamespace(status=304, sent=None, headers=[]), req,
+                      {**environ, "HTTP_REFERER": "-"}, dt.timedelta(seconds=1))
+    assert lines["ours"] == lines["gunicorn"] and len(lines["ours"]) == 2
+    assert lines["ours"][0].startswith('10.0.0.7 - - [27/Nov/2026:20:24:12 +0000] "GET /api/v1/outfits/O1')
