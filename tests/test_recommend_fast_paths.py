@@ -159,3 +159,23 @@ def test_the_cheap_access_line_is_gunicorn_s_own_line():
                       {**environ, "HTTP_REFERER": "-"}, dt.timedelta(seconds=1))
     assert lines["ours"] == lines["gunicorn"] and len(lines["ours"]) == 2
     assert lines["ours"][0].startswith('10.0.0.7 - - [27/Nov/2026:20:24:12 +0000] "GET /api/v1/outfits/O1')
+
+
+def test_an_uncached_answer_from_held_rows_opens_no_session(app, db, client, monkeypatch):
+    """Rows and rules the revision's table holds need no ORM session, even for a new question."""
+    from lookbook.database import Database
+    from tests.recommend_fixtures import add_rule, skus
+    from tests.test_recommend_service import evening_catalog
+
+    evening_catalog(db)
+    wide = client.get("/api/v1/outfits/GOWN-1/bags?size=any&limit=8").get_json()
+    client.get("/api/v1/outfits/GOWN-1/bags?size=any&limit=7")  # click-through read by now
+    sessions = []
+    real_session = Database.session
+    monkeypatch.setattr(Database, "session", lambda self: sessions.append(1) or real_session(self))
+    narrower = client.get("/api/v1/outfits/GOWN-1/bags?size=any&limit=3")
+    assert narrower.headers["X-Answer-Cache"] == "computed"
+    assert skus(narrower.get_json()) == skus(wide)[:3] and sessions == []
+    monkeypatch.setattr(Database, "session", real_session)
+    add_rule(db, "GOWN-1", skus(wide)[0], "hide")  # a rule write: new revision, rules re-read
+    assert skus(wide)[0] not in skus(client.get("/api/v1/outfits/GOWN-1/bags?size=any&limit=3").get_json())

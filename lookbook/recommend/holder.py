@@ -87,9 +87,12 @@ class ModelHolder:
         # and several workers share the cores anyway (measured in bench/).
         threadpool_limits(limits=1, user_api="blas")
 
-    def current(self, session: Session) -> Served:
-        """Return the model to serve for the catalog as ``session`` sees it (never fits, but once)."""
-        return self.current_at(_read_revision(session))
+    def current(self, session: Session | str) -> Served:
+        """Return the model to serve for the catalog as ``session`` sees it (never fits, but once).
+
+        ``session`` may instead be the catalog revision, already read (see :func:`read_revision`).
+        """
+        return self.current_at(session if isinstance(session, str) else _read_revision(session))
 
     def current_at(self, revision: str) -> Served:
         """Return the model to serve for a catalog revision just read from the database."""

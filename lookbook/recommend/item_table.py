@@ -62,14 +62,21 @@ class ItemTable:
                 self._data.popitem(last=False)
 
     # -- items, rules and encoded JSON ---------------------------------------------------------
-    def items(self, session: Session, revision: str, skus: Iterable[str]) -> dict[str, Item]:
-        """Return the rows of these skus under ``revision`` (deleted ones are simply absent)."""
+    def items(self, session: Session | Callable[[], Session], revision: str,
+              skus: Iterable[str]) -> dict[str, Item]:
+        """Return the rows of these skus under ``revision`` (deleted ones are simply absent).
+
+        ``session`` may be a function returning the request's session: it is only called
+        when some row must be read.
+        """
         wanted = list(dict.fromkeys(skus))
         held = self._get_many(revision, [("item", s) for s in wanted])
         out = {key[1]: row for key, row in held.items() if row is not None}  # type: ignore[index]
         missing = [s for s in wanted if ("item", s) not in held]
         if missing:
             self.loads += 1
+            if not isinstance(session, Session):
+                session = session()
             # A session of our own on the request's connection (same transaction, same
             # snapshot): the request's own objects are never detached from under it.
             loader = Session(bind=session.connection(), expire_on_commit=False)

@@ -10,7 +10,7 @@ preference is loosened and the answer says so in ``relaxed``; nothing else is pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -65,15 +65,24 @@ def answer_revision(served: Served, click_through: ClickThrough) -> str | None:
 class Recommender:
     """Serve recommendations from a model against the live catalog in ``session``."""
 
-    def __init__(self, session: Session, served: Served, click_through: ClickThrough | None = None,
-                 items: ItemTable | None = None) -> None:
-        self.session = session
+    def __init__(self, session: Session | Callable[[], Session], served: Served,
+                 click_through: ClickThrough | None = None, items: ItemTable | None = None) -> None:
+        # A session, or how to open one: an answer whose rows and rules the revision's item
+        # table already holds never needs a session at all.
+        self._session = session
         self.served = served
         self.model: BagRecommender = served.model
         # Shopper click-through: a weak, bounded step after the model (see behaviour.py).
         self.click_through = click_through or ClickThrough()
         # Rows of the catalog revision this request read, shared by the process's requests.
         self.items = items if items is not None and served.catalog_revision else None
+
+    @property
+    def session(self) -> Session:
+        """The request's session (opened on first use when given as a factory)."""
+        if not isinstance(self._session, Session):
+            self._session = self._session()
+        return self._session
 
     @property
     def answer_revision(self) -> str | None:
@@ -89,7 +98,7 @@ class Recommender:
         if not skus:
             return {}
         if self.items is not None:
-            return self.items.items(self.session, self.served.catalog_revision, skus)
+            return self.items.items(lambda: self.session, self.served.catalog_revision, skus)
         rows = self.session.scalars(select(Item).where(Item.sku.in_(list(dict.fromkeys(skus)))))
         return {i.sku: i for i in rows}
 

@@ -85,9 +85,18 @@ def recommender() -> Recommender:
     served; the app answers that with a 503 (problem+json or page).
     """
     if "recommender" not in g:
-        session = appdb.session()
-        g.recommender = Recommender(session, model_holder().current(session),
-                                    click_through().current(session), item_table())
+        # The revision on a driver connection; an ORM session only when rows must be read.
+        revision = read_revision(appdb.database())
+        if revision is None:  # no revision row yet: the session path creates it
+            session = appdb.session()
+            g.recommender = Recommender(session, model_holder().current(session),
+                                        click_through().current(session), item_table())
+        else:
+            clicks = click_through().cached()
+            if clicks is None:
+                clicks = click_through().current(appdb.session())
+            g.recommender = Recommender(appdb.session, model_holder().current(revision), clicks,
+                                        item_table())
     return g.recommender
 
 
@@ -105,7 +114,7 @@ def answer_revision() -> str | None:
         if revision is None or cached is None:
             g.answer_revision = recommender().answer_revision
         else:
-            g.answer_revision = service_answer_revision(model_holder().current_at(revision), cached)
+            g.answer_revision = service_answer_revision(model_holder().current(revision), cached)
     return g.answer_revision
 
 
