@@ -17,11 +17,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_http import _free_port, _serve, build_catalog, outfit_skus, write_scripts  # noqa: E402
 
+WARM_LIMIT_SECONDS = 60  # longest extra warm-up until every worker has mapped the model
 FIELDS = ("Rss", "Pss", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty")
 
 
@@ -72,6 +74,13 @@ def measure(env: dict[str, str], work: Path, models: Path, workers: int = 4,
         rotate, _adhoc = write_scripts(work, outfit_skus(base))
         subprocess.run(["wrk", "-t2", f"-c{4 * workers}", f"-d{warm_seconds}s", "-s", str(rotate), base],
                        capture_output=True, check=True)
+        # On a busy machine some workers may not have answered yet (nothing mapped): keep
+        # asking, briefly, until every worker has loaded the model.
+        deadline = time.monotonic() + WARM_LIMIT_SECONDS
+        while time.monotonic() < deadline and any(
+                mapped_under(pid, models)["Rss"] == 0 for pid in worker_pids(server.pid)):
+            subprocess.run(["wrk", "-t2", f"-c{4 * workers}", "-d2s", "-s", str(rotate), base],
+                           capture_output=True, check=True)
         rows = []
         for pid in worker_pids(server.pid):
             whole, model = rollup(pid), mapped_under(pid, models)

@@ -126,13 +126,13 @@ def answer(kind: str, sku: str, source: Mapping[str, Any]) -> tuple[Encoded, str
 
     Returns the answer and where it came from ("process", "shared" or "computed").
     """
-    rec = services.recommender()
     operation = OPERATIONS[kind]
-    revision = rec.answer_revision
+    revision = services.answer_revision()  # a cached answer needs no session, no model call
     if revision is None:  # nothing names what the answer depends on: never remember it
-        return Encoded.of(encode_json(operation(sku, source, rec))), "computed"
-    return services.answer_cache().encoded(question_key(kind, sku, source), revision,
-                                           lambda: encode_json(operation(sku, source, rec)))
+        return Encoded.of(encode_json(operation(sku, source, services.recommender()))), "computed"
+    return services.answer_cache().encoded(
+        question_key(kind, sku, source), revision,
+        lambda: encode_json(operation(sku, source, services.recommender())))
 
 
 def encoded_response(answered: tuple[Encoded, str]) -> Response:

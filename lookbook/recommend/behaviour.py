@@ -145,6 +145,12 @@ class ClickThroughCache:
                 self._loaded_at = time.monotonic()
         return self._value
 
+    def cached(self) -> ClickThrough | None:
+        """Return the click-through if it needs no re-read now, else None (no database)."""
+        if time.monotonic() - self._loaded_at < self.refresh_seconds:
+            return self._value
+        return None
+
     def forget(self) -> None:
         """Re-read on the next request (tests, and after ``lookbook rollup``)."""
         self._loaded_at = -math.inf

@@ -16,16 +16,25 @@ def mmr_order(scores: np.ndarray, vectors: np.ndarray, trade_off: float, k: int)
     n = len(scores)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    sims = vectors @ vectors.T
+    # A short list: plain floats beat numpy calls on 25-element arrays; every value is the
+    # same IEEE double numpy would compute (float32 similarities widen exactly).
+    sims = (vectors @ vectors.T).astype(np.float64).tolist()
+    scores = np.asarray(scores)
+    kept = (trade_off * scores).astype(np.float64).tolist()  # in the scores' own precision, as before
+    avoid = 1.0 - trade_off
     chosen: list[int] = []
-    left = np.ones(n, dtype=bool)
-    max_sim = np.zeros(n)
+    left = [True] * n
+    max_sim = [0.0] * n
     for _ in range(min(k, n)):
-        gain = trade_off * scores - (1.0 - trade_off) * max_sim
-        gain[~left] = -np.inf
-        pick = int(np.argmax(gain))  # ties go to the earlier (better ranked) candidate
+        pick, best = -1, -np.inf
+        for i in range(n):
+            if left[i]:
+                gain = kept[i] - avoid * max_sim[i]
+                if gain > best or pick < 0:  # ties go to the earlier (better ranked) candidate
+                    pick, best = i, gain
         chosen.append(pick)
         left[pick] = False
-        max_sim = np.maximum(max_sim, sims[pick])
-    rest = [i for i in np.argsort(-scores, kind="stable") if left[i]]
+        row = sims[pick]
+        max_sim = [m if m >= r else r for m, r in zip(max_sim, row, strict=True)]
+    rest = [i for i in np.argsort(-scores, kind="stable").tolist() if left[i]]
     return np.array(chosen + rest, dtype=np.int64)

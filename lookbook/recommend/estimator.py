@@ -25,7 +25,7 @@ from lookbook.recommend import reasons as reasons_mod
 from lookbook.recommend.curated import CuratedVotes
 from lookbook.recommend.data import Catalog
 from lookbook.recommend.diversity import mmr_order
-from lookbook.recommend.features import FeatureSpace, fitted_transformer, rows
+from lookbook.recommend.features import FeatureSpace, RowEncoder, fitted_transformer
 from lookbook.recommend.filters import SIZE_CODE, BagTable, Filters, inverse_mask
 from lookbook.recommend.pairs import CROWDED, OutfitContext, PairSpace
 from lookbook.recommend.query import BagView, traits_of
@@ -46,6 +46,11 @@ OUTFIT_WEIGHTS = {"occasions": 1.2, "styles": 0.6, "seasons": 0.5, "family": 0.4
 WEAK_LOGODDS = 2.0
 CROWDING_OUTFITS = 200  # catalog outfits sampled to measure how often each bag is a top pick
 CROWDING_TOP = 5
+
+
+def _plain(array: np.ndarray) -> np.ndarray:
+    """Return a plain ndarray view of an array (a memory map's indexing is slow Python code)."""
+    return array.view(np.ndarray) if type(array) is not np.ndarray else array
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -99,6 +104,7 @@ class BagRecommender(BaseEstimator):
     def fit(self, catalog: Catalog, y: None = None) -> BagRecommender:
         """Encode bags and outfits, then learn the taste weights from the curated looks."""
         self.transformer_ = fitted_transformer()
+        self.encoder_ = RowEncoder(self.transformer_)
         self.feature_names_ = [*FeatureSpace.from_transformer(self.transformer_).names, CROWDED]
         # Rows are kept in size order so a size filter (micro,mini by default) scans one
         # contiguous slice of the matrix instead of all of it.
@@ -118,12 +124,13 @@ class BagRecommender(BaseEstimator):
     def _encode(self, records: Sequence[ItemRecord]) -> np.ndarray:
         out = np.zeros((len(records), len(self.feature_names_)), dtype=np.float32)
         if records:  # the last column, how crowded a bag is, is filled in after learning
-            out[:, :-1] = self.transformer_.transform(rows(records))
+            out[:, :-1] = self.encoder_.transform(records)
         return out
 
     def _finish(self) -> None:
         """Derive the query-time helpers from the feature names and tables (also after loading)."""
         self.space_ = FeatureSpace(tuple(self.feature_names_))
+        self.encoder_ = RowEncoder(self.transformer_)  # the transformer's rows, written directly
         self.pairs_ = PairSpace(self.feature_names_)
         groups, convex, signed = self.space_.groups()
         self.group_starts_ = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
@@ -134,6 +141,7 @@ class BagRecommender(BaseEstimator):
         self.bag_position_ = {s: i for i, s in enumerate(self.bags_.skus)}
         self.outfit_position_ = {s: i for i, s in enumerate(self.outfit_skus_)}
         self.feature_blocks_ = [name.partition(":")[0] for name in self.feature_names_]
+        self.column_of_ = {n: i for i, n in reversed(list(enumerate(self.feature_names_)))}
         blocks = np.array(self.feature_blocks_)
         self.block_columns_ = {b: np.flatnonzero(blocks == b) for b in dict.fromkeys(self.feature_blocks_)}
         sizes = np.asarray(self.bags_.size)
@@ -252,7 +260,8 @@ class BagRecommender(BaseEstimator):
             return None
         voted = np.fromiter(votes, dtype=np.int64)
         weight = np.array([votes[int(b)][0] for b in voted], dtype=np.float32)
-        liked = self.bag_matrix_[voted] * self.similar_weights_ ** 2 / self.similar_norms_[voted, None]
+        liked = (_plain(self.bag_matrix_)[voted] * self.similar_weights_ ** 2
+                 / _plain(self.similar_norms_)[voted, None])
         return (weight[:, None] * liked).sum(axis=0) / (weight.sum() * self.typical_norm_)
 
     def _bounds(self, q: np.ndarray) -> tuple[float, float]:
@@ -293,7 +302,7 @@ class BagRecommender(BaseEstimator):
         lo, hi = self._bounds(q)
         scale = 1.0 / max(hi - lo, 1e-6)
         start, end = self._rows_for(filters)
-        scores = self.bag_matrix_[start:end] @ (q * scale).astype(np.float32)
+        scores = _plain(self.bag_matrix_)[start:end] @ (q * scale).astype(np.float32)
         ranking = self._top(scores, filters, limit + extra, limit, offset=-lo * scale, start=start)
         ranking.pairs, ranking.context, ranking.scale, ranking.votes = pairs, context, scale, votes
         ranking.weak_gap = WEAK_LOGODDS * scale
@@ -339,7 +348,7 @@ class BagRecommender(BaseEstimator):
         cand_scores = scores[part].astype(np.float64) + offset
         part = part + start
         if self.diversity > 0 and len(part) > 1:
-            vecs = _unit_rows(self.bag_matrix_[part] * self.similar_weights_)
+            vecs = _unit_rows(_plain(self.bag_matrix_)[part] * self.similar_weights_)
             order = mmr_order(cand_scores, vecs, 1.0 - self.diversity, min(limit, len(part)))
             part, cand_scores = part[order], cand_scores[order]
         return Ranking(part, cand_scores.astype(np.float32), exhausted=k >= n_valid)
@@ -360,7 +369,7 @@ class BagRecommender(BaseEstimator):
         n = len(self.outfit_skus_)
         if pos is None or n == 0:
             return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-        raw = self.outfit_profiles_ @ self.bag_matrix_[pos]
+        raw = _plain(self.outfit_profiles_) @ _plain(self.bag_matrix_)[pos]
         lo, hi = self.outfit_bounds_[:, 0], self.outfit_bounds_[:, 1]
         curated = np.zeros(n)
         counts = np.zeros(n, dtype=np.int64)
@@ -387,8 +396,9 @@ class BagRecommender(BaseEstimator):
         pos = self.bag_position_.get(bag_sku)
         if pos is None:
             return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-        q = self.bag_matrix_[pos] * self.similar_weights_ ** 2
-        scores = (self.bag_matrix_ @ q) / (self.similar_norms_ * self.similar_norms_[pos])
+        matrix, norms = _plain(self.bag_matrix_), _plain(self.similar_norms_)
+        q = matrix[pos] * self.similar_weights_ ** 2
+        scores = (matrix @ q) / (norms * norms[pos])
         scores = np.clip(scores, 0.0, 1.0)
         scores[pos] = -np.inf
         return self._top(scores, filters, limit, limit)
@@ -398,7 +408,7 @@ class BagRecommender(BaseEstimator):
         """Return each pair feature's share of a bag's score in a ranking (score units)."""
         if ranking.pairs is None:
             return np.zeros(len(self.weights_), dtype=np.float32)
-        return self.weights_ * (ranking.pairs @ self.bag_matrix_[pos]) * ranking.scale
+        return self.weights_ * (ranking.pairs @ _plain(self.bag_matrix_)[pos]) * ranking.scale
 
     def explain(self, ranking: Ranking, pos: int, bag: BagView) -> list[str]:
         """Return up to three sentences naming what scored this bag in this ranking."""
@@ -406,13 +416,15 @@ class BagRecommender(BaseEstimator):
             return []
         evidence = reasons_mod.Evidence(
             names=self.pairs_.names, contributions=self.contributions(ranking, pos),
-            context=ranking.context, bag=bag, bag_row=self.bag_matrix_[pos],
-            bag_columns=self.feature_names_, vote=ranking.votes.get(int(pos)))
+            context=ranking.context, bag=bag, bag_row=_plain(self.bag_matrix_)[pos],
+            bag_columns=self.feature_names_, vote=ranking.votes.get(int(pos)),
+            column_of=self.column_of_)
         return reasons_mod.explain(evidence)
 
     def explain_similar(self, pos: int, other: int, bag: BagView, viewed: BagView) -> list[str]:
         """Say what a similar bag shares with the viewed one, strongest first."""
-        contrib = self.bag_matrix_[pos] * self.bag_matrix_[other] * self.similar_weights_ ** 2
+        matrix = _plain(self.bag_matrix_)
+        contrib = matrix[pos] * matrix[other] * self.similar_weights_ ** 2
         blocks: dict[str, float] = {}
         best: dict[str, tuple[float, str]] = {}  # the strongest shared feature of each block
         for j in np.flatnonzero(contrib > 0):

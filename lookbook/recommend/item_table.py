@@ -10,7 +10,8 @@ it are therefore held to the live catalog exactly as before: nothing deleted, hi
 or sold out is ever served.
 
 It also keeps each item's API JSON, encoded once per revision and site (the URLs in it
-are absolute), for answers that splice items into their body.
+are absolute), for answers that splice items into their body, and values derived from
+the catalog such as an outfit's curator rules (rule writes change the revision too).
 """
 
 from __future__ import annotations
@@ -61,14 +62,21 @@ class ItemTable:
                 self._data.popitem(last=False)
 
     # -- items, rules and encoded JSON ---------------------------------------------------------
-    def items(self, session: Session, revision: str, skus: Iterable[str]) -> dict[str, Item]:
-        """Return the rows of these skus under ``revision`` (deleted ones are simply absent)."""
+    def items(self, session: Session | Callable[[], Session], revision: str,
+              skus: Iterable[str]) -> dict[str, Item]:
+        """Return the rows of these skus under ``revision`` (deleted ones are simply absent).
+
+        ``session`` may be a function returning the request's session: it is only called
+        when some row must be read.
+        """
         wanted = list(dict.fromkeys(skus))
         held = self._get_many(revision, [("item", s) for s in wanted])
         out = {key[1]: row for key, row in held.items() if row is not None}  # type: ignore[index]
         missing = [s for s in wanted if ("item", s) not in held]
         if missing:
             self.loads += 1
+            if not isinstance(session, Session):
+                session = session()
             # A session of our own on the request's connection (same transaction, same
             # snapshot): the request's own objects are never detached from under it.
             loader = Session(bind=session.connection(), expire_on_commit=False)
@@ -82,6 +90,17 @@ class ItemTable:
             out.update(rows)
             self._put_many(revision, {("item", s): rows.get(s) for s in missing})  # None: no such sku
         return out
+
+    def value(self, revision: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return a value derived from the catalog under ``revision`` (e.g. an outfit's curator
+        rules), computing it once per revision: every catalog write changes the revision."""
+        full = ("value", key)
+        held = self._get_many(revision, [full])
+        if full in held:
+            return held[full]
+        value = compute()
+        self._put_many(revision, {full: value})
+        return value
 
     def encoded(self, revision: str, site: str, item: Item, encode: Callable[[Item], bytes]) -> bytes:
         """Return an item's API JSON encoded for ``site``, encoding it once per revision."""

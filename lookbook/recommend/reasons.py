@@ -10,15 +10,16 @@ this outfit", "coral contrasts the blue of this outfit".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import numpy as np
 
 from lookbook.recommend.pairs import OutfitContext
 from lookbook.recommend.query import BagView
 from lookbook.styling import vocab
-from lookbook.styling.harmony import anchor, key_colour
+from lookbook.styling.harmony import Colour, anchor, key_colour
 
 MIN_SHARE = 0.015  # a contribution must move the 0..1 score at least this much to be named
 PER_SCOPE = 2  # so a market, season or curated signal gets its say next to the occasion
@@ -96,6 +97,38 @@ class Evidence:
     bag_row: np.ndarray  # the bag's feature row
     bag_columns: Sequence[str]
     vote: tuple[float, int] | None = None  # the curated kNN vote for this very bag
+    column_of: Mapping[str, int] | None = None  # bag column -> index (built when not given)
+
+    def column(self, name: str) -> int | None:
+        """Return the index of a bag column, or None when the bag space has no such column."""
+        if self.column_of is not None:
+            return self.column_of.get(name)
+        return _column_index(tuple(self.bag_columns)).get(name)
+
+    @cached_property
+    def fill(self) -> dict[str, str]:
+        """The placeholders every sentence about this pair shares (computed once per pair)."""
+        bag, palette = self.bag, self.context.palette
+        return {"bag": _colour_word(bag), "bag_desc": f"{_colour_word(bag)} {_material_word(bag)}",
+                "shine": bag.metallic or _colour_word(bag), "material": _material_word(bag),
+                "outfit": _and([c.name for c in palette]) if palette else "colours"}
+
+    def has(self, name: str) -> bool:
+        """Tell whether the bag has a positive value in column ``name``."""
+        j = self.column(name)
+        return j is not None and self.bag_row[j] > 0
+
+
+@lru_cache(maxsize=8)
+def _column_index(columns: tuple[str, ...]) -> dict[str, int]:
+    return {n: i for i, n in reversed(list(enumerate(columns)))}  # the first of equal names wins
+
+
+@lru_cache(maxsize=4096)
+def _anchor(palette: tuple[Colour, ...], bag: Colour, value: str) -> Colour | None:
+    """The outfit colour a relation is to (colours repeat across requests: cached)."""
+    found = anchor(palette, bag, value)
+    return found or key_colour(list(palette)) or (palette[0] if palette else None)
 
 
 def article(word: str) -> str:
@@ -123,13 +156,6 @@ def _material_word(bag: BagView) -> str:
 def sentence(name: str, ev: Evidence) -> str | None:
     """Render one pair feature of this pair as a sentence, or None when it has no phrase."""
     scope, _, key = name.partition("/")
-    bag, ctx = ev.bag, ev.context
-    value = key.partition(":")[2]
-    palette = list(ctx.palette)
-    fill = {"bag": _colour_word(bag), "bag_desc": f"{_colour_word(bag)} {_material_word(bag)}",
-            "shine": bag.metallic or _colour_word(bag), "material": _material_word(bag),
-            "value": value, "a_value": article(value),
-            "outfit": _and([c.name for c in palette]) if palette else "colours"}
     if name == "curated":
         if ev.vote:
             n = ev.vote[1]
@@ -137,38 +163,46 @@ def sentence(name: str, ev: Evidence) -> str | None:
         return "like the bags our stylists paired with similar outfits"
     if name == "market":
         return _market_sentence(ev)
-    occ = _strongest_shared(ev, "occasions:", list(vocab.OCCASIONS), ctx.occasions)
+    bag, ctx = ev.bag, ev.context
+    value = key.partition(":")[2]
+    palette = ctx.palette
+    fill = {**ev.fill, "value": value, "a_value": article(value)}
     if scope in vocab.OCCASIONS or (scope in ("pair", "bag") and _lookup(PAIR_PHRASES, key) is None):
         # An occasion's feature, or the same feature learned for every occasion.
-        occ = scope if scope in vocab.OCCASIONS else occ
         template = _lookup(OCCASION_PHRASES, key)
+        if template is None:
+            return None
+        occ = scope if scope in vocab.OCCASIONS else _strongest_shared(
+            ev, "occasions:", vocab.OCCASIONS, ctx.occasions)
         if key.startswith("relation:"):
-            found = anchor(palette, bag.colour, value) if bag.colour else None
-            found = found or key_colour(palette) or (palette[0] if palette else None)
+            if bag.colour:
+                found = _anchor(tuple(palette), bag.colour, value)
+            else:
+                found = key_colour(list(palette)) or (palette[0] if palette else None)
             fill["anchor"] = found.name if found else "colours"
-        return template.format(**fill, occ=occ, a=article(occ)) if template else None
+        return template.format(**fill, occ=occ, a=article(occ))
     if scope in vocab.SEASONS:
         template = _lookup(SEASON_PHRASES, key)
         return template.format(**fill, season=scope) if template else None
     if scope in ("pair", "bag"):
         template = _lookup(PAIR_PHRASES, key)
-        season = ctx.season_asked or _strongest_shared(ev, "seasons:", list(vocab.SEASONS), ctx.seasons)
-        style = next((s for s in ctx.styles if f"styles:{s}" in ev.bag_columns
-                      and ev.bag_row[list(ev.bag_columns).index(f"styles:{s}")] > 0), "")
+        if template is None:
+            return None
+        occ = _strongest_shared(ev, "occasions:", vocab.OCCASIONS, ctx.occasions)
+        season = ctx.season_asked or _strongest_shared(ev, "seasons:", vocab.SEASONS, ctx.seasons)
+        style = next((s for s in ctx.styles if ev.has(f"styles:{s}")), "")
         tier = ctx.tier or ""
         return template.format(**fill, occ=occ, season=season, style=style, tier=tier,
-                               a_tier=article(tier)) if template else None
+                               a_tier=article(tier))
     return None
 
 
-def _strongest_shared(ev: Evidence, prefix: str, values: list[str], weights: np.ndarray) -> str:
+def _strongest_shared(ev: Evidence, prefix: str, values: Sequence[str], weights: np.ndarray) -> str:
     """Return the value (occasion, season) the outfit weighs most among those the bag has."""
-    columns = list(ev.bag_columns)
     best, best_w = values[int(np.argmax(weights))] if len(weights) else "", 0.0
-    for value, w in zip(values, weights, strict=True):
-        name = prefix + value
-        if name in columns and ev.bag_row[columns.index(name)] > 0 and w > best_w:
-            best, best_w = value, float(w)
+    for value, w in zip(values, weights.tolist(), strict=True):
+        if w > best_w and ev.has(prefix + value):
+            best, best_w = value, w
     return best
 
 
@@ -187,10 +221,11 @@ def _market_sentence(ev: Evidence) -> str | None:
 def explain(ev: Evidence, limit: int = 3) -> list[str]:
     """Return up to ``limit`` sentences for the strongest positive contributions, best first."""
     order = np.lexsort((np.arange(len(ev.contributions)), -ev.contributions))
+    shares = ev.contributions.tolist()
     out: list[str] = []
     per_scope: dict[str, int] = {}
-    for i in order:
-        share = float(ev.contributions[i])
+    for i in order.tolist():
+        share = shares[i]
         if share < MIN_SHARE and (out or share <= 0):
             break
         name = ev.names[i]

@@ -10,7 +10,7 @@ preference is loosened and the answer says so in ``relaxed``; nothing else is pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -54,12 +54,22 @@ def _score(value: float) -> float:
     return round(min(max(float(value), 0.0), 1.0), 4)
 
 
+def answer_revision(served: Served, click_through: ClickThrough) -> str | None:
+    """Name what answers depend on (catalog and model revisions, click-through); None if unknown."""
+    base = served.answers_revision
+    # An empty click-through ranks like none at all (the recommender uses ClickThrough()).
+    version = click_through.version if click_through else ClickThrough().version
+    return None if base is None else f"{base}:{version}"
+
+
 class Recommender:
     """Serve recommendations from a model against the live catalog in ``session``."""
 
-    def __init__(self, session: Session, served: Served, click_through: ClickThrough | None = None,
-                 items: ItemTable | None = None) -> None:
-        self.session = session
+    def __init__(self, session: Session | Callable[[], Session], served: Served,
+                 click_through: ClickThrough | None = None, items: ItemTable | None = None) -> None:
+        # A session, or how to open one: an answer whose rows and rules the revision's item
+        # table already holds never needs a session at all.
+        self._session = session
         self.served = served
         self.model: BagRecommender = served.model
         # Shopper click-through: a weak, bounded step after the model (see behaviour.py).
@@ -68,13 +78,19 @@ class Recommender:
         self.items = items if items is not None and served.catalog_revision else None
 
     @property
+    def session(self) -> Session:
+        """The request's session (opened on first use when given as a factory)."""
+        if not isinstance(self._session, Session):
+            self._session = self._session()
+        return self._session
+
+    @property
     def answer_revision(self) -> str | None:
         """What an answer depends on: catalog and model revisions and the click-through used.
 
         None when that cannot be named (then the answer must not be remembered).
         """
-        base = self.served.answers_revision
-        return None if base is None else f"{base}:{self.click_through.version}"
+        return answer_revision(self.served, self.click_through)
 
     # -- live rows and curator rules -------------------------------------------------------
     def live(self, skus: Sequence[str]) -> dict[str, Item]:
@@ -82,7 +98,7 @@ class Recommender:
         if not skus:
             return {}
         if self.items is not None:
-            return self.items.items(self.session, self.served.catalog_revision, skus)
+            return self.items.items(lambda: self.session, self.served.catalog_revision, skus)
         rows = self.session.scalars(select(Item).where(Item.sku.in_(list(dict.fromkeys(skus)))))
         return {i.sku: i for i in rows}
 
@@ -91,14 +107,29 @@ class Recommender:
         """Return (pinned items in rule order, hidden skus) for an outfit or for a bag.
 
         A bag hidden everywhere (a rule without an outfit) is hidden for every outfit,
-        ad-hoc ones included, and wins over a pin.
+        ad-hoc ones included, and wins over a pin.  With the revision's item table the
+        rules are read once per revision (a rule write changes it) and the pinned rows
+        come from the table.
         """
+        if self.items is None:
+            return self._read_rules(outfit_id, bag_id)
+        pinned, hidden = self.items.value(
+            self.served.catalog_revision, ("rules", outfit_id, bag_id),
+            lambda: self._rule_skus(outfit_id, bag_id))
+        rows = self.live(pinned)
+        return [rows[s] for s in pinned if s in rows], set(hidden)
+
+    def _rule_statement(self, outfit_id: int | None, bag_id: int | None) -> Any:
         if bag_id is not None and outfit_id is None:
             other, where = CurationRule.outfit_id, CurationRule.bag_id == bag_id
         else:
             other, where = CurationRule.bag_id, CurationRule.outfit_id.is_(None)
             if outfit_id is not None:
                 where = or_(CurationRule.outfit_id == outfit_id, where)
+        return other, where
+
+    def _read_rules(self, outfit_id: int | None, bag_id: int | None) -> tuple[list[Item], set[str]]:
+        other, where = self._rule_statement(outfit_id, bag_id)
         stmt = (select(CurationRule.action, Item).join(Item, Item.id == other)
                 .where(where).order_by(CurationRule.created_at, CurationRule.id))
         pins, hidden = [], set()
@@ -109,11 +140,31 @@ class Recommender:
                 pins.append(item)
         return pins, hidden
 
+    def _rule_skus(self, outfit_id: int | None, bag_id: int | None) -> tuple[tuple[str, ...], frozenset[str]]:
+        """Read (pinned skus in rule order, hidden skus) with one Core query."""
+        other, where = self._rule_statement(outfit_id, bag_id)
+        stmt = (select(CurationRule.action, Item.sku).join(Item, Item.id == other)
+                .where(where).order_by(CurationRule.created_at, CurationRule.id))
+        pins: list[str] = []
+        hidden: set[str] = set()
+        for action, sku in self.session.execute(stmt):
+            if action == "hide":
+                hidden.add(sku)
+            else:
+                pins.append(sku)
+        return tuple(pins), frozenset(hidden)
+
     def hidden_everywhere(self) -> set[str]:
         """Return the skus of bags curators hid everywhere."""
+        if self.items is not None:
+            return set(self.items.value(self.served.catalog_revision, ("hidden everywhere",),
+                                        self._hidden_everywhere))
+        return set(self._hidden_everywhere())
+
+    def _hidden_everywhere(self) -> frozenset[str]:
         stmt = (select(Item.sku).join(CurationRule, CurationRule.bag_id == Item.id)
                 .where(CurationRule.outfit_id.is_(None)))
-        return set(self.session.scalars(stmt))
+        return frozenset(self.session.scalars(stmt))
 
     # -- bags for an outfit ----------------------------------------------------------------
     def bags_for_outfit(self, outfit: Any, filters: Filters, limit: int, *,

@@ -32,6 +32,56 @@ def problem_error(sock: Any, status_int: int, reason: str, _mesg: str) -> None:
     util.write_nonblock(sock, head + body)
 
 
+def access_logger_class() -> type:
+    """Return gunicorn's logger with a cheaper access line in the same (default) format.
+
+    gunicorn builds a dictionary of every request header, response header and environ
+    variable for each access line; on a cached answer that was about a tenth of the
+    worker's CPU.  This writes the same combined-format line from the few values it
+    shows, escaping quotes as gunicorn does; a custom ``access_log_format`` falls back
+    to gunicorn's own code.
+    """
+    import time
+
+    from gunicorn import glogging
+    from gunicorn.config import AccessLogFormat
+
+    class AccessLogger(glogging.Logger):
+        _stamp: tuple[int, str] = (-1, "")
+
+        def now(self) -> str:
+            second = int(time.time())
+            if self._stamp[0] != second:  # strftime once a second, not once a request
+                self._stamp = (second, time.strftime("[%d/%b/%Y:%H:%M:%S %z]", time.localtime(second)))
+            return self._stamp[1]
+
+        def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+            if not self.access_log_enabled:
+                return
+            if self.cfg.access_log_format != AccessLogFormat.default:
+                super().access(resp, req, environ, request_time)
+                return
+            status = resp.status
+            if isinstance(status, str):
+                status = status.split(None, 1)[0]
+            sent = getattr(resp, "sent", None)
+
+            def q(value: Any) -> str:
+                return str(value).replace('"', '\\"')
+
+            host, user = q(environ.get("REMOTE_ADDR", "-")), q(self._get_user(environ) or "-")
+            first = f"{q(environ['REQUEST_METHOD'])} {q(environ['RAW_URI'])} {q(environ['SERVER_PROTOCOL'])}"
+            size = sent if sent is not None else "-"
+            line = (f'{host} - {user} {self.now()} "{first}" {status} {size} '
+                    f'"{q(environ.get("HTTP_REFERER", "-"))}" "{q(environ.get("HTTP_USER_AGENT", "-"))}"')
+            try:
+                self.access_log.info(line)
+            except Exception:  # noqa: BLE001 - as gunicorn does: a log failure never fails a request
+                self.error("access log failed")
+
+    return AccessLogger
+
+
 def install_problem_errors() -> None:
     """Make gunicorn's own refusals (414, 431, 400) problem+json like the app's."""
     from gunicorn import util
@@ -58,6 +108,7 @@ def run(host: str, port: int, workers: int) -> None:
                 "worker_class": "gthread",
                 "timeout": 30,
                 "accesslog": "-",
+                "logger_class": access_logger_class(),
                 "loglevel": "info",
                 "limit_request_line": LIMIT_REQUEST_LINE,
             }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
+import os
 import re
 import uuid
 
@@ -35,6 +37,20 @@ API_PREFIXES = ("/api/", "/oembed", "/health")
 # Pages that show or change private data: never stored by a browser or a shared cache.
 PRIVATE_PREFIXES = ("/curate", "/login", "/logout")
 RETRY_STATUSES = (429, 503)
+# Request headers (WSGI keys) that make a GET conditional or partial.
+CONDITIONAL = frozenset(("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE",
+                         "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE"))
+_ID_PREFIX = uuid.uuid4().hex[:16]  # per process (re-drawn after a fork, see below)
+_ID_COUNTER = itertools.count(1)
+
+
+def _new_process() -> None:
+    global _ID_PREFIX, _ID_COUNTER  # noqa: PLW0603 - per-process state, reset in a forked child
+    _ID_PREFIX, _ID_COUNTER = uuid.uuid4().hex[:16], itertools.count(1)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_process)
 
 
 def wants_problem() -> bool:
@@ -62,13 +78,19 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
+def new_request_id() -> str:
+    """Return a request id unique across processes and hosts: a random process prefix and a
+    counter (32 hex digits like a uuid4's, without an os.urandom call per request)."""
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):016x}"
+
+
 def _assign_request_id() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
+    g.request_id = incoming if incoming and _REQUEST_ID.match(incoming) else new_request_id()
 
 
 def _finish_response(resp: Response) -> Response:
-    resp.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+    resp.headers["X-Request-ID"] = g.get("request_id") or new_request_id()
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     resp.headers.setdefault("Content-Security-Policy", CSP)
@@ -90,7 +112,8 @@ def _finish_response(resp: Response) -> Response:
         resp.headers.setdefault("Cache-Control", "public, max-age=60")
         if "ETag" not in resp.headers:  # encoded answers bring the tag they were cached with
             resp.set_etag(hashlib.sha256(resp.get_data()).hexdigest()[:32], weak=True)
-        resp.make_conditional(request)
+        if not CONDITIONAL.isdisjoint(request.environ):  # only a conditional or ranged GET changes
+            resp.make_conditional(request)
     return resp
 
 

@@ -17,9 +17,10 @@ from lookbook.images.storage import LocalStorage, Storage
 from lookbook.recommend.answer_cache import AnswerCache
 from lookbook.recommend.behaviour import ClickThroughCache
 from lookbook.recommend.filters import Filters
-from lookbook.recommend.holder import ModelHolder
+from lookbook.recommend.holder import ModelHolder, read_revision
 from lookbook.recommend.item_table import ItemTable
 from lookbook.recommend.service import Recommender
+from lookbook.recommend.service import answer_revision as service_answer_revision
 from lookbook.recommend.shared_answers import SharedAnswers
 from lookbook.server import appdb
 from lookbook.server.health import add_ready_check
@@ -84,10 +85,37 @@ def recommender() -> Recommender:
     served; the app answers that with a 503 (problem+json or page).
     """
     if "recommender" not in g:
-        session = appdb.session()
-        g.recommender = Recommender(session, model_holder().current(session),
-                                    click_through().current(session), item_table())
+        # The revision on a driver connection; an ORM session only when rows must be read.
+        revision = read_revision(appdb.database())
+        if revision is None:  # no revision row yet: the session path creates it
+            session = appdb.session()
+            g.recommender = Recommender(session, model_holder().current(session),
+                                        click_through().current(session), item_table())
+        else:
+            clicks = click_through().cached()
+            if clicks is None:
+                clicks = click_through().current(appdb.session())
+            g.recommender = Recommender(appdb.session, model_holder().current(revision), clicks,
+                                        item_table())
     return g.recommender
+
+
+def answer_revision() -> str | None:
+    """Name this request's answers (see ``Recommender.answer_revision``), cheaply.
+
+    A cached answer needs only this name, so it is read without an ORM session: the
+    catalog revision on a pooled driver connection, the model the holder serves for it
+    and the click-through version this process holds.  When the click-through is due
+    for a re-read (or there is no revision row yet) the request's recommender names it.
+    """
+    if "answer_revision" not in g:
+        revision = read_revision(appdb.database()) if "recommender" not in g else None
+        cached = click_through().cached()
+        if revision is None or cached is None:
+            g.answer_revision = recommender().answer_revision
+        else:
+            g.answer_revision = service_answer_revision(model_holder().current(revision), cached)
+    return g.answer_revision
 
 
 def model_answers(holder: ModelHolder, database: Database) -> tuple[bool, str]:
