@@ -55,6 +55,7 @@ def test_the_catalog_list_filters_sorts_and_pages_with_thumbnails(ana, db):
     assert "1 item" in ana.page("/curate/items/?q=navy")
     assert 'aria-label="Navy suit (no photo yet)"' in ana.page("/curate/items/?q=navy")
     assert ana.get("/curate/items/?sort=colour").status_code == 400
+    assert "€60.00" in dear and "60.00 EUR" not in dear  # prices read as on the shop's pages
 
 
 def test_a_new_bag_is_created_from_every_field(ana, db):
