@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -25,6 +27,18 @@ pytestmark = [
                        reason="Debian chromium is not installed"),
 ]
 PASSWORD = "a long enough password"
+
+
+@contextmanager
+def served(app) -> Iterator[str]:
+    """Serve ``app`` on a free local port in a thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture
@@ -49,11 +63,8 @@ def live_server(app, db, tmp_path):
         assert report.ok, report.errors
         create_user(session, "curator@shop.example", PASSWORD)
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(app) as base:
+        yield base
 
 
 @pytest.fixture

@@ -19,14 +19,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
-from werkzeug.serving import make_server
 
 from lookbook.analytics.models import Event
 from lookbook.auth.keys import create_key
 from lookbook.auth.users import create_user
 from lookbook.catalog.models import Item
 from tests.conftest import item
-from tests.test_browser import AXE_JS, CHROMIUM, PASSWORD, _axe_violations, _page, browser  # noqa: F401
+from tests.test_browser import AXE_JS, CHROMIUM, PASSWORD, _axe_violations, _page, browser, served  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -72,11 +71,8 @@ def shop_app(app, db, tmp_path):
         create_user(session, "curator@shop.example", PASSWORD)
         key = create_key(session, "storefront widget", secret=False)[1]
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)  # any free port
-    _serve_forever(server)
-    yield f"http://127.0.0.1:{server.server_port}", key
-    server.shutdown()
-    server.server_close()
+    with served(app) as base:
+        yield base, key
 
 
 @pytest.fixture

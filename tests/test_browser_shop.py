@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from decimal import Decimal
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.shop_fixtures import book, shop_items
-from tests.test_browser import AXE_JS, CHROMIUM, REQUIRED, _page, browser  # noqa: F401 (fixture)
+from tests.test_browser import AXE_JS, CHROMIUM, REQUIRED, _page, browser, served  # noqa: F401 (fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -59,11 +57,8 @@ def shop_site(app, db, tmp_path):
     # The model is warm before the shopper arrives (the first fit is not a page's work).
     assert app.test_client().get("/outfits/O-EVE").status_code == 200
     app.extensions["lookbook.model_holder"].wait(60)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with served(app) as base:
+        yield base
 
 
 def _shopper(browser, width):  # noqa: F811 - the browser fixture, imported

@@ -4,11 +4,9 @@ a lookbook by clicks alone, and every studio page passes axe-core at desktop and
 from __future__ import annotations
 
 import os
-import threading
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from lookbook.auth.users import create_user
 from tests.conftest import item
@@ -21,6 +19,7 @@ from tests.test_browser import (
     _axe_violations,
     _page,
     browser,  # noqa: F401 (the fixture)
+    served,
 )
 
 pytestmark = [
@@ -81,11 +80,8 @@ def studio_server(app, db, tmp_path):
         create_user(session, CURATOR, PASSWORD)
         create_user(session, ADMIN, PASSWORD, role="admin")
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(app) as base:
+        yield base
 
 
 def _sign_in(page, base: str, email: str) -> None:
