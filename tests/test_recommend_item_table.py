@@ -1,5 +1,7 @@
 """The revision's item table: questions share the rows they read, and no write is ever missed."""
 
+import pytest
+
 from lookbook.catalog.models import Item
 from tests.recommend_fixtures import add_rule, skus
 from tests.test_recommend_service import bags_for, evening_catalog
@@ -66,3 +68,39 @@ def test_the_table_never_detaches_the_request_s_own_rows(db, app):
         assert session.query(Item).filter_by(sku="GOLD").one().name == "Renamed in the same request"
     with db.session() as session:
         assert table.items(session, "rev-1", ["GOLD"])["GOLD"] is shared["GOLD"]  # held for rev-1
+
+
+def test_rows_read_through_core_show_exactly_what_the_orm_item_shows(db, app, tmp_path):
+    """Answers show ``ItemRow``s: every attribute, the API JSON and the palette labels must be
+    those of the ORM ``Item`` (photos, retailer colour names, tags in order, bag fields)."""
+    import sqlalchemy as sa
+
+    from lookbook.catalog.models import ItemColour
+    from lookbook.catalog.rows import ItemRow, read_rows
+    from lookbook.catalog.serialize import item_to_json
+    from tests.shop_fixtures import import_shop
+
+    import_shop(db, app.extensions["lookbook.storage"], tmp_path)
+    with db.write() as session:  # a retailer's own colour name beside a vocabulary one
+        session.scalars(sa.select(ItemColour).join(Item).where(Item.sku == "B-NAVY")).one().label = "Midnight"
+    with db.session() as session:
+        orm = {i.sku: i for i in session.scalars(sa.select(Item))}
+        rows = read_rows(session.connection(), [*orm, "NO-SUCH-SKU"])
+    assert set(rows) == set(orm)  # unknown skus are simply absent
+    photographed = 0
+    for sku, row in rows.items():
+        item = orm[sku]
+        assert isinstance(row, ItemRow)
+        for column in Item.__table__.columns:
+            assert getattr(row, column.key) == getattr(item, column.key), (sku, column.key)
+        for facet in ("occasions", "styles", "seasons", "sustainability"):
+            assert getattr(row, facet) == getattr(item, facet), (sku, facet)
+        assert [(c.position, c.name, c.hex, c.label) for c in row.colours] == \
+            [(c.position, c.name, c.hex, c.label) for c in item.colours]
+        assert [i.renditions() for i in row.images] == [i.renditions() for i in item.images]
+        assert item_to_json(row, str) == item_to_json(item, str)  # type: ignore[arg-type]
+        photographed += bool(row.images)
+    assert photographed >= 2 and rows["B-NAVY"].colours[0].label == "Midnight"
+    with pytest.raises(sa.exc.NoInspectionAvailable):  # plain objects: no session tracks them
+        sa.inspect(rows["B-GOLD"])
+

@@ -7,7 +7,6 @@ that would not change, and bump the catalog revision only when something did.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -65,7 +64,12 @@ def same_record(a: ItemRecord, b: ItemRecord) -> bool:
 def fetch_records(
     session: Session, skus: Iterable[str] | None = None
 ) -> dict[str, tuple[int, ItemRecord]]:
-    """Load items as (id, record) keyed by sku; all items when ``skus`` is None."""
+    """Load items as (id, record) keyed by sku; all items when ``skus`` is None.
+
+    Reading the whole catalog (a fit, an export) streams the tag and colour tables once
+    each, in item order, through the driver's own cursor: SQLAlchemy's row objects cost
+    more than the query itself for ~700k tag rows of a 100k catalog (measured).
+    """
     columns = [Item.id, *(getattr(Item, c) for c in SCALAR_COLUMNS)]
     rows: list[Any] = []
     if skus is None:
@@ -76,33 +80,61 @@ def fetch_records(
             rows.extend(session.execute(select(*columns).where(Item.sku.in_(part))))
     if not rows:
         return {}
-    ids = [r.id for r in rows]
-    tags: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    colours: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    labels: dict[int, list[str | None]] = defaultdict(list)
-    by_all = skus is None
-    for part in [ids] if by_all else chunked(ids, 500):
-        tag_q = select(ItemTag.item_id, ItemTag.facet, ItemTag.value).order_by(
-            ItemTag.item_id, ItemTag.facet, ItemTag.position
-        )
-        col_q = select(ItemColour.item_id, ItemColour.name, ItemColour.hex, ItemColour.label).order_by(
-            ItemColour.item_id, ItemColour.position
-        )
-        if not by_all:
-            tag_q = tag_q.where(ItemTag.item_id.in_(part))
-            col_q = col_q.where(ItemColour.item_id.in_(part))
-        for item_id, facet, value in session.execute(tag_q):
-            tags[item_id][facet].append(value)
-        for item_id, name, hex_value, label in session.execute(col_q):
-            colours[item_id].append((name, hex_value))
-            labels[item_id].append(label)
+    tag_q = select(ItemTag.item_id, ItemTag.facet, ItemTag.value).order_by(
+        ItemTag.item_id, ItemTag.facet, ItemTag.position)
+    col_q = select(ItemColour.item_id, ItemColour.name, ItemColour.hex, ItemColour.label).order_by(
+        ItemColour.item_id, ItemColour.position)
+    if skus is None:
+        tag_rows: Iterable[Any] = _driver_rows(session, tag_q)
+        colour_rows: Iterable[Any] = _driver_rows(session, col_q)
+    else:
+        ids = [r[0] for r in rows]
+        tag_rows, colour_rows = [], []
+        for part in chunked(ids, 500):
+            tag_rows.extend(session.execute(tag_q.where(ItemTag.item_id.in_(part))))
+            colour_rows.extend(session.execute(col_q.where(ItemColour.item_id.in_(part))))
+    tags: dict[int, dict[str, list[str]]] = {}
+    for item_id, facet, value in tag_rows:
+        by_facet = tags.get(item_id)
+        if by_facet is None:
+            by_facet = tags[item_id] = {}
+        values = by_facet.get(facet)
+        if values is None:
+            by_facet[facet] = [value]
+        else:
+            values.append(value)
+    colours: dict[int, tuple[list[tuple[str, str]], list[str | None]]] = {}
+    for item_id, name, hex_value, label in colour_rows:
+        held = colours.get(item_id)
+        if held is None:
+            held = colours[item_id] = ([], [])
+        held[0].append((name, hex_value))
+        held[1].append(label)
+    no_tags: dict[str, list[str]] = {}
     out: dict[str, tuple[int, ItemRecord]] = {}
     for r in rows:
-        scalars: dict[str, Any] = {c: getattr(r, c) for c in SCALAR_COLUMNS}
-        facets: dict[str, Any] = {f: list(tags[r.id].get(f, [])) for f in TAG_FACETS}
-        own = labels[r.id] if any(labels[r.id]) else []
-        out[r.sku] = (r.id, ItemRecord(**scalars, **facets, colours=colours[r.id], colour_labels=own))
+        item_id = r[0]
+        fields_: dict[str, Any] = dict(zip(SCALAR_COLUMNS, r[1:], strict=True))
+        facets = tags.get(item_id, no_tags)
+        for facet in TAG_FACETS:
+            fields_[facet] = list(facets.get(facet, ()))
+        pairs, labels = colours.get(item_id, ([], []))
+        own = labels if any(labels) else []
+        out[r[1]] = (item_id, ItemRecord(**fields_, colours=pairs, colour_labels=own))
     return out
+
+
+def _driver_rows(session: Session, statement: Any) -> Sequence[Any]:
+    """Run a parameterless SELECT of plain columns on the session's connection, returning
+    the driver's own tuples (same transaction, no per-row SQLAlchemy objects)."""
+    connection = session.connection()
+    sql = str(statement.compile(dialect=connection.dialect))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -2,8 +2,9 @@
 
 Every write changes the catalog revision, so within one revision the rows are
 immutable: an item read under revision R is exactly what re-reading it under R would
-give.  The table keeps such rows (fully loaded, detached from any session, never
-modified), keyed by the revision the request read; a new revision empties it.  The
+give.  The table keeps such rows (``ItemRow``: read through Core with their tags,
+colours and images, attached to no session, never modified), keyed by the revision
+the request read; a new revision empties it.  The
 live re-check of a ranking is then a dictionary lookup; only items no request has
 needed yet under this revision are read, in one batch per answer.  Answers built from
 it are therefore held to the live catalog exactly as before: nothing deleted, hidden
@@ -19,12 +20,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item
+from lookbook.catalog.rows import ItemRow, read_rows
 
 DEFAULT_SIZE = 50_000
 
@@ -67,28 +68,23 @@ class ItemTable:
         """Return the rows of these skus under ``revision`` (deleted ones are simply absent).
 
         ``session`` may be a function returning the request's session: it is only called
-        when some row must be read.
+        when some row must be read.  The values are ``ItemRow``s, typed as the ``Item``
+        whose read surface they copy (tests hold the two to the same JSON and pages).
         """
         wanted = list(dict.fromkeys(skus))
         held = self._get_many(revision, [("item", s) for s in wanted])
-        out = {key[1]: row for key, row in held.items() if row is not None}  # type: ignore[index]
+        out: dict[str, ItemRow] = {key[1]: row for key, row in held.items() if row is not None}  # type: ignore[index]
         missing = [s for s in wanted if ("item", s) not in held]
         if missing:
             self.loads += 1
             if not isinstance(session, Session):
                 session = session()
-            # A session of our own on the request's connection (same transaction, same
-            # snapshot): the request's own objects are never detached from under it.
-            loader = Session(bind=session.connection(), expire_on_commit=False)
-            try:
-                rows = {i.sku: i for i in loader.scalars(
-                    select(Item).where(Item.sku.in_(missing)).options(
-                        selectinload(Item.tags), selectinload(Item.colours), selectinload(Item.images)))}
-                loader.expunge_all()  # read-only from now on, shared by every request
-            finally:
-                loader.close()
+            # Plain rows through Core on the request's connection (same transaction, same
+            # snapshot): read-only, never tracked by a session, shared by every request.
+            rows = read_rows(session.connection(), missing)
             out.update(rows)
             self._put_many(revision, {("item", s): rows.get(s) for s in missing})  # None: no such sku
+        return cast("dict[str, Item]", out)
         return out
 
     def value(self, revision: str, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -102,7 +98,7 @@ class ItemTable:
         self._put_many(revision, {full: value})
         return value
 
-    def encoded(self, revision: str, site: str, item: Item, encode: Callable[[Item], bytes]) -> bytes:
+    def encoded(self, revision: str, site: str, item: Any, encode: Callable[[Any], bytes]) -> bytes:
         """Return an item's API JSON encoded for ``site``, encoding it once per revision."""
         key = ("json", site, item.sku)
         held = self._get_many(revision, [key])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from lookbook.catalog.models import CurationRule, Item
 from lookbook.recommend import behaviour
@@ -39,6 +39,15 @@ class Result:
     score: float
     reasons: list[str]
     weak: bool = False  # far below the best result: "the closest we have"
+
+
+@dataclass
+class RuleBook:
+    """Every curator rule, by outfit id (None: hidden everywhere) and by bag id, each in
+    rule order as ((created_at, id), action, sku of the other item)."""
+
+    by_outfit: dict[int | None, list[tuple[Any, str, str]]] = field(default_factory=dict)
+    by_bag: dict[int, list[tuple[Any, str, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,9 +124,40 @@ class Recommender:
             return self._read_rules(outfit_id, bag_id)
         pinned, hidden = self.items.value(
             self.served.catalog_revision, ("rules", outfit_id, bag_id),
-            lambda: self._rule_skus(outfit_id, bag_id))
+            lambda: self._rules_from_book(outfit_id, bag_id))
         rows = self.live(pinned)
         return [rows[s] for s in pinned if s in rows], set(hidden)
+
+    def _rules_from_book(self, outfit_id: int | None, bag_id: int | None
+                         ) -> tuple[tuple[str, ...], frozenset[str]]:
+        """Pick one outfit's (or bag's) rules from every rule, read once per revision."""
+        book = self.items.value(self.served.catalog_revision, ("rule book",), self._rule_book) \
+            if self.items is not None else self._rule_book()
+        if bag_id is not None and outfit_id is None:
+            chosen = book.by_bag.get(bag_id, ())
+        else:
+            everywhere = book.by_outfit.get(None, ())
+            mine = book.by_outfit.get(outfit_id, ()) if outfit_id is not None else ()
+            chosen = sorted((*mine, *everywhere))  # rule order: created_at, then id
+        pins = tuple(sku for _order, action, sku in chosen if action != "hide")
+        return pins, frozenset(sku for _order, action, sku in chosen if action == "hide")
+
+    def _rule_book(self) -> RuleBook:
+        """Read every curator rule with the skus it names (one Core query)."""
+        outfit, bag = aliased(Item), aliased(Item)
+        stmt = (select(CurationRule.created_at, CurationRule.id, CurationRule.outfit_id,
+                       CurationRule.bag_id, CurationRule.action, outfit.sku, bag.sku)
+                .join(bag, bag.id == CurationRule.bag_id)
+                .outerjoin(outfit, outfit.id == CurationRule.outfit_id))
+        book = RuleBook()
+        for created, rule_id, outfit_id, bag_id, action, outfit_sku, bag_sku in self.session.execute(stmt):
+            order = (created, rule_id)
+            book.by_outfit.setdefault(outfit_id, []).append((order, action, bag_sku))
+            if outfit_sku is not None:
+                book.by_bag.setdefault(bag_id, []).append((order, action, outfit_sku))
+        for rules in (*book.by_outfit.values(), *book.by_bag.values()):
+            rules.sort()
+        return book
 
     def _rule_statement(self, outfit_id: int | None, bag_id: int | None) -> Any:
         if bag_id is not None and outfit_id is None:
@@ -139,20 +179,6 @@ class Recommender:
             else:
                 pins.append(item)
         return pins, hidden
-
-    def _rule_skus(self, outfit_id: int | None, bag_id: int | None) -> tuple[tuple[str, ...], frozenset[str]]:
-        """Read (pinned skus in rule order, hidden skus) with one Core query."""
-        other, where = self._rule_statement(outfit_id, bag_id)
-        stmt = (select(CurationRule.action, Item.sku).join(Item, Item.id == other)
-                .where(where).order_by(CurationRule.created_at, CurationRule.id))
-        pins: list[str] = []
-        hidden: set[str] = set()
-        for action, sku in self.session.execute(stmt):
-            if action == "hide":
-                hidden.add(sku)
-            else:
-                pins.append(sku)
-        return tuple(pins), frozenset(hidden)
 
     def hidden_everywhere(self) -> set[str]:
         """Return the skus of bags curators hid everywhere."""
