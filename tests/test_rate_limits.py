@@ -52,3 +52,15 @@ def test_the_limit_comes_from_the_environment_and_is_checked(tmp_path):
 def test_rate_limit_off_lets_every_read_through(tmp_path, db):
     client = _app(tmp_path, db, rate_limit="off").test_client()
     assert {client.get("/api/v1/items").status_code for _ in range(10)} == {200}
+
+
+def test_rate_limit_off_still_guards_sign_in(tmp_path, db):
+    """With the site-wide limit off the per-request check is skipped, but the brute-force
+    guard on sign-in (its own limit) still answers 429."""
+    app = _app(tmp_path, db, rate_limit="off")
+    client = app.test_client()
+    form = {"email": "nobody@example.com", "password": "wrong"}
+    app.config["WTF_CSRF_ENABLED"] = False
+    codes = [client.post("/login", data=form).status_code for _ in range(12)]
+    assert 429 in codes and codes[0] != 429
+    assert {client.get("/api/v1/items").status_code for _ in range(10)} == {200}

@@ -118,7 +118,9 @@ OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, 
 def question_key(kind: str, sku: str, source: Mapping[str, Any]) -> tuple:
     """Name a question: the site it is asked on (URLs in answers are absolute), kind, sku, params."""
     pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
-    return (request.root_url, kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
+    # The parts of ``request.root_url`` (building that URL costs more than the cache lookup).
+    site = (request.scheme, request.host, request.root_path)
+    return (site, kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
 
 
 def answer(kind: str, sku: str, source: Mapping[str, Any]) -> tuple[Encoded, str]:
