@@ -179,3 +179,24 @@ def test_an_uncached_answer_from_held_rows_opens_no_session(app, db, client, mon
     monkeypatch.setattr(Database, "session", real_session)
     add_rule(db, "GOWN-1", skus(wide)[0], "hide")  # a rule write: new revision, rules re-read
     assert skus(wide)[0] not in skus(client.get("/api/v1/outfits/GOWN-1/bags?size=any&limit=3").get_json())
+
+
+def test_price_bins_split_each_price_exactly_as_unbuffered_adds_do():
+    """The soft price bins use plain fancy-index adds: same float32 values as np.add.at,
+    including prices on and beyond the first and last centres and unpriced items."""
+    from lookbook.recommend.features import PRICE_CENTRES, price_bins
+
+    prices = np.concatenate([np.random.default_rng(3).uniform(0, 6000, 5000),
+                             [0.0, -1.0, 1e-9, 1.0, PRICE_CENTRES[0], PRICE_CENTRES[-1], 1e7]])
+    centres = np.log(np.array(PRICE_CENTRES))
+    pos = np.clip(np.interp(np.log(np.maximum(prices, 1e-3)), centres, np.arange(len(centres))),
+                  0, len(centres) - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, len(centres) - 1)
+    expected = np.zeros((len(prices), len(centres)), dtype=np.float32)
+    np.add.at(expected, (np.arange(len(prices)), lo), 1 - (pos - lo))
+    np.add.at(expected, (np.arange(len(prices)), hi), pos - lo)
+    expected[prices <= 0] = 0
+    got = price_bins(prices)
+    assert np.array_equal(got, expected)
+    assert np.allclose(got[prices > 0].sum(axis=1), 1.0)  # every priced item is fully binned
