@@ -80,3 +80,32 @@ def test_price_ratio_bands():
     assert bands.sum(axis=0).tolist() == [1.0] * 5
     assert bands[:, 1].argmax() == 2  # 100 for a 100 outfit: in step
     assert bands[:, 4].argmax() == 3  # 3000: above
+
+
+def test_catalog_profiles_computed_together_equal_one_matrix_per_outfit(model):
+    """A fit stores every catalog outfit's ``w @ A`` from block sums over all outfits at once;
+    each must be what building the outfit's pair matrix gives (every occasion, season,
+    style, tier and price case; random learned-like weights, not just the prior)."""
+    import random
+
+    from lookbook.styling import vocab
+    from lookbook.styling.harmony import palette
+    from lookbook.styling.rules import OutfitTraits
+
+    m, _outfits = model
+    rng = random.Random(5)
+    colours = list(vocab.COLOURS)
+    traits = [OutfitTraits(
+        occasions=tuple(rng.sample([*vocab.OCCASIONS, "unknown"], rng.choice((0, 1, 2, 3)))),
+        palette=tuple(palette([(c, vocab.COLOURS[c]) for c in rng.sample(colours, rng.choice((1, 2, 3)))])),
+        seasons=tuple(rng.sample(vocab.SEASONS, rng.choice((0, 1, 2)))),
+        styles=tuple(rng.choices(vocab.STYLES, k=rng.choice((0, 1, 3)))),  # repeats too
+        tier=rng.choice([None, *vocab.TIERS]),
+        price=rng.choice([None, 0.0, 15.0, 120.0, 480.0, 4000.0]),
+    ) for _ in range(300)]
+    weights = np.random.default_rng(2).normal(size=len(m.pairs_.names)).astype(np.float32)
+    together = m.pairs_.profiles(traits, weights, chunk=64)  # several chunks
+    one_by_one = np.stack([weights @ m.pairs_.matrix(m.pairs_.context(t)) for t in traits])
+    assert np.allclose(together, one_by_one, rtol=1e-5, atol=1e-5)
+    bounds = m._bounds_many(one_by_one)
+    assert np.allclose(bounds, [m._bounds(q) for q in one_by_one], rtol=1e-6, atol=1e-6)

@@ -71,3 +71,33 @@ def test_a_relation_names_the_outfit_colour_it_is_to():
 
 def test_the_rules_speak_only_of_known_relations():
     assert all(set(rules) <= set(RELATIONS) for rules in HARMONY_RULES.values())
+
+
+def test_cached_palette_tables_equal_the_pairwise_computation_exactly():
+    """relation_strengths builds a palette's table from per-colour rows (fast on big
+    catalogs); it must equal the full pairwise CIEDE2000 computation bit for bit, for
+    vocabulary and custom colours, all-neutral palettes and long ones."""
+    import random
+
+    import numpy as np
+
+    from lookbook.styling import harmony
+    from lookbook.styling.colour import vocabulary_lab
+    from lookbook.styling.vocab import COLOURS
+
+    rng = random.Random(11)
+    names = list(COLOURS)
+    palettes = [[], [("black", COLOURS["black"]), ("white", COLOURS["white"])],
+                [("beige", COLOURS["beige"])]]
+    for _ in range(300):
+        size = rng.choice((1, 2, 3, 4))
+        pal = [(n, COLOURS[n]) for n in rng.sample(names, size)]
+        if rng.random() < 0.3:  # a colour read from a photo: a hex of its own
+            pal[0] = (pal[0][0], "#%06x" % rng.randrange(0x1000000))
+        palettes.append(pal)
+    swatches = vocabulary_lab()[1]
+    for pal in palettes:
+        colours = harmony.palette(pal)
+        fast = harmony.relation_strengths(colours)
+        slow = harmony._strengths(colours, swatches).astype(np.float32)
+        assert np.array_equal(fast, slow), pal

@@ -175,11 +175,8 @@ class BagRecommender(BaseEstimator):
             weights = prior
         self.weights_ = np.asarray(weights, dtype=np.float32)
         self.prior_weights_ = np.asarray(prior, dtype=np.float32)
-        self.outfit_profiles_ = np.zeros((len(traits), len(self.feature_names_)), dtype=np.float32)
-        for i, t in enumerate(traits):
-            self.outfit_profiles_[i] = self.weights_ @ self.pairs_.matrix(self.pairs_.context(t))
-        bounds = [self._bounds(q) for q in self.outfit_profiles_]
-        self.outfit_bounds_ = np.array(bounds, dtype=np.float32).reshape(-1, 2)
+        self.outfit_profiles_ = self.pairs_.profiles(traits, self.weights_)
+        self.outfit_bounds_ = self._bounds_many(self.outfit_profiles_)
         self._measure_crowding()
 
     def _measure_crowding(self) -> None:
@@ -276,6 +273,22 @@ class BagRecommender(BaseEstimator):
         hi = np.where(self.group_signed_, spread, hi)
         lo = np.where(self.group_signed_, -spread, lo)
         return float(lo.sum()), float(hi.sum())
+
+    def _bounds_many(self, profiles: np.ndarray) -> np.ndarray:
+        """Return ``_bounds`` of each row of ``profiles`` as an (n, 2) float32 array."""
+        starts = self.group_starts_
+        out = np.zeros((len(profiles), 2), dtype=np.float32)
+        if not len(starts) or not len(profiles):
+            return out
+        q = profiles.astype(np.float32)
+        pos, neg = np.maximum(q, 0), np.minimum(q, 0)
+        convex, signed = self.group_convex_[None, :], self.group_signed_[None, :]
+        hi = np.where(convex, np.maximum.reduceat(pos, starts, axis=1), np.add.reduceat(pos, starts, axis=1))
+        lo = np.where(convex, np.minimum.reduceat(neg, starts, axis=1), np.add.reduceat(neg, starts, axis=1))
+        spread = np.add.reduceat(np.abs(q), starts, axis=1)
+        out[:, 0] = np.where(signed, -spread, lo).sum(axis=1)
+        out[:, 1] = np.where(signed, spread, hi).sum(axis=1)
+        return out
 
     def outfit_vector(self, outfit: ItemRecord | None = None, sku: str | None = None) -> np.ndarray:
         """Return an outfit's unit vector in outfit space (fitted row if known, else encoded)."""

@@ -231,6 +231,68 @@ class PairSpace:
         return a
 
 
+    def profiles(self, traits: Sequence[OutfitTraits], weights: np.ndarray, chunk: int = 4096) -> np.ndarray:
+        """Return ``weights @ matrix(context(t))`` for many outfits at once (no season asked,
+        no market, no curated direction): the catalog outfits' profiles a fit stores.
+
+        Every block of ``A`` writes rows of its own, so ``w @ A`` is the sum of each block's
+        weighted rows; computed per block for a whole chunk of outfits with a few array
+        operations instead of one matrix per outfit (the same values up to float rounding;
+        a test compares them).
+        """
+        out = np.zeros((len(traits), len(self.bag_columns)), dtype=np.float32)
+        w = np.asarray(weights, dtype=np.float64)
+        n_occ, n_sea = len(vocab.OCCASIONS), len(vocab.SEASONS)
+        crossed = np.zeros((n_occ, len(self.bag_columns)))
+        np.add.at(crossed, (self._crossed[:, 1], self._crossed[:, 2]), w[self._crossed[:, 0]])
+        seasonal = np.zeros((n_sea, len(self.bag_columns)))
+        np.add.at(seasonal, (self._seasonal[:, 1], self._seasonal[:, 2]), w[self._seasonal[:, 0]])
+        earthy = np.zeros(n_sea)
+        for r, season in self._earthy:
+            earthy[season] += w[r]
+        fixed = np.zeros(len(self.bag_columns))
+        np.add.at(fixed, self._bag_only[:, 1], w[self._bag_only[:, 0]])
+        relation_w = w[self._relation_rows]  # (occasions, relations)
+        global_w = w[self._global_relation_rows]
+        price_w = w[self._price_rows]  # one weight per ratio band
+        style_w, tier_w = w[self.row_of["pair/style"]], w[self.row_of["pair/tier"]]
+        occasion_index = {o: i for i, o in enumerate(vocab.OCCASIONS)}
+        season_index = {x: i for i, x in enumerate(vocab.SEASONS)}
+        bounds = np.array([hi for _, hi in PRICE_RATIOS])
+        centres = np.array(PRICE_CENTRES)
+        for start in range(0, len(traits), chunk):
+            part = traits[start:start + chunk]
+            n = len(part)
+            occ = np.zeros((n, n_occ))
+            sea = np.zeros((n, n_sea))
+            rel = np.empty((n, len(RELATIONS), len(self._cname_cols)))
+            block = np.zeros((n, len(self.bag_columns)))
+            for i, t in enumerate(part):
+                known = [o for o in t.occasions if o in occasion_index] or ["casual"]
+                for o in known:
+                    occ[i, occasion_index[o]] += 1.0 / len(known)
+                own = [x for x in t.seasons if x in season_index]
+                for x in own:
+                    sea[i, season_index[x]] += OUTFIT_SEASON_SCALE / len(own)
+                rel[i] = relation_strengths(tuple(t.palette))
+                for style in set(t.styles):
+                    if style in self._style_cols:
+                        block[i, self._style_cols[style]] += style_w
+                if t.tier in self._tier_cols:
+                    block[i, self._tier_cols[t.tier]] += tier_w
+                if t.price:
+                    band = np.searchsorted(bounds, centres / float(t.price), side="right").clip(0, len(bounds) - 1)
+                    block[i, self._price_cols] += price_w[band]
+            block[:, self._occasion_cols] += w[self.row_of["pair/occasion"]] * occ
+            block += occ @ crossed + sea @ seasonal + fixed
+            block[:, self._season_cols] += w[self.row_of["pair/in season"]] * sea
+            colour = np.einsum("no,or,nrc->nc", occ, relation_w, rel) + np.einsum("r,nrc->nc", global_w, rel)
+            colour += (sea @ earthy)[:, None] * self._earthy_vec[None, :]
+            block[:, self._cname_cols] += colour
+            out[start:start + n] = block
+        return out
+
+
 def price_ratio_membership(outfit_price: float) -> np.ndarray:
     """Return (ratio bands, price bins): which band each bag price bin falls in for this outfit."""
     ratios = np.array(PRICE_CENTRES) / outfit_price

@@ -168,10 +168,37 @@ def vocabulary_names() -> tuple[str, ...]:
     return vocabulary_lab()[0]
 
 
-@lru_cache(maxsize=2048)
-def _vocabulary_strengths(palette_key: tuple[tuple[str, str], ...]) -> np.ndarray:
+@lru_cache(maxsize=4096)
+def _colour_against_vocabulary(name: str, hex_value: str) -> np.ndarray:
+    """Return (5, n_vocabulary) relation strengths of one outfit colour to every swatch.
+
+    Each strength depends on one (outfit colour, bag colour) pair only, so a palette's
+    table is built from its colours' rows; catalogs have far fewer colours than palettes.
+    """
     _names, swatches = vocabulary_lab()
-    out = _strengths(palette([*palette_key]), swatches).astype(np.float32)
+    own = colour(name, hex_value)
+    de = deltaE_ciede2000(np.array([own.lab])[:, None, :], swatches[None, :, :])
+    out = _pair_relations(np.array([own.lch]), lab_to_lch(swatches), de)[:, 0, :]
+    out.setflags(write=False)
+    return out
+
+
+# One entry (~1 KB) per outfit palette: a fit reads every catalog outfit's (a 25k-outfit
+# catalog has ~7k palettes).
+@lru_cache(maxsize=8192)
+def _vocabulary_strengths(palette_key: tuple[tuple[str, str], ...]) -> np.ndarray:
+    """``_strengths`` of a palette against the vocabulary swatches, from per-colour rows."""
+    _names, swatches = vocabulary_lab()
+    out = np.zeros((len(RELATIONS), len(swatches)))
+    if palette_key:
+        per_colour = np.stack([_colour_against_vocabulary(n, h) for n, h in palette_key], axis=1)
+        weights = np.array([POSITION_WEIGHTS[min(i, len(POSITION_WEIGHTS) - 1)]
+                            for i in range(len(palette_key))])
+        out = (per_colour * weights[None, :, None]).max(axis=1)
+        if all(colour(n, h).neutral for n, h in palette_key):  # as in _strengths
+            contrast = RELATIONS.index("contrast")
+            out[contrast] = np.maximum(out[contrast], (lab_to_lch(swatches)[:, 1] >= BOLD_MIN_C) * 1.0)
+    out = out.astype(np.float32)
     out.setflags(write=False)
     return out
 
