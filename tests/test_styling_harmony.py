@@ -93,7 +93,7 @@ def test_cached_palette_tables_equal_the_pairwise_computation_exactly():
         size = rng.choice((1, 2, 3, 4))
         pal = [(n, COLOURS[n]) for n in rng.sample(names, size)]
         if rng.random() < 0.3:  # a colour read from a photo: a hex of its own
-            pal[0] = (pal[0][0], "#%06x" % rng.randrange(0x1000000))
+            pal[0] = (pal[0][0], f"#{rng.randrange(0x1000000):06x}")
         palettes.append(pal)
     swatches = vocabulary_lab()[1]
     for pal in palettes:

@@ -281,8 +281,8 @@ class PairSpace:
                 if t.tier in self._tier_cols:
                     block[i, self._tier_cols[t.tier]] += tier_w
                 if t.price:
-                    band = np.searchsorted(bounds, centres / float(t.price), side="right").clip(0, len(bounds) - 1)
-                    block[i, self._price_cols] += price_w[band]
+                    band = np.searchsorted(bounds, centres / float(t.price), side="right")
+                    block[i, self._price_cols] += price_w[band.clip(0, len(bounds) - 1)]
             block[:, self._occasion_cols] += w[self.row_of["pair/occasion"]] * occ
             block += occ @ crossed + sea @ seasonal + fixed
             block[:, self._season_cols] += w[self.row_of["pair/in season"]] * sea
