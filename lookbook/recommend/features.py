@@ -242,12 +242,15 @@ class RowEncoder:
             start, encoder = self.palette
             n = len(encoder.feature_names_)
             for r, colours in enumerate(data[:, COLUMNS.index("colours")].tolist()):
-                key = tuple(tuple(c) for c in (colours or ()))
+                # The encoding reads the primary colour and whether any other one is
+                # metallic: keyed by just that, 75k bags share a few dozen encodings.
+                key = (tuple(colours[0]), any(harmony.colour(n, h).metallic for n, h in colours[1:])) \
+                    if colours else None
                 vec = self._palettes.get(key)
                 if vec is None:
                     if len(self._palettes) >= PALETTES_KEPT:  # ad-hoc outfits bring any palette
                         self._palettes.clear()
-                    vec = self._palettes[key] = encoder._encode(key)
+                    vec = self._palettes[key] = encoder._encode(tuple(tuple(c) for c in (colours or ())))
                 out[r, start:start + n] = vec
         if self.price is not None:
             start, column = self.price
