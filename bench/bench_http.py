@@ -142,8 +142,10 @@ def write_scripts(work: Path, skus: list[str]) -> tuple[Path, Path]:
 
 
 def measure_app(env: dict[str, str], work: Path, seconds: int, warmup: int,
-                workers: int = 2) -> tuple[dict, dict, bytes, Path]:
-    """Serve the app; return (rotating GET, ad-hoc POST) figures, a sample body and the GET script."""
+                workers: int = 2, posts: bool = True) -> tuple[dict, dict, bytes, Path]:
+    """Serve the app; return (rotating GET, ad-hoc POST) figures, a sample body and the GET script.
+
+    ``posts=False`` skips the POST row (its figures are then empty)."""
     lookbook = [sys.executable, "-m", "lookbook.cli"]
     port = _free_port()
     server = _serve([*lookbook, "serve", "--port", str(port), "--workers", str(workers)], env, port)
@@ -155,11 +157,11 @@ def measure_app(env: dict[str, str], work: Path, seconds: int, warmup: int,
         subprocess.run(["wrk", "-t2", "-c16", f"-d{warmup}s", "-s", str(rotate), base],
                        capture_output=True, check=True)  # warm both workers' answer caches
         bags = _wrk(base, rotate, seconds)
-        posts = _wrk(base, adhoc, seconds)
+        adhoc_figures = _wrk(base, adhoc, seconds) if posts else {}
     finally:
         server.terminate()
         server.wait()
-    return bags, posts, sample, rotate
+    return bags, adhoc_figures, sample, rotate
 
 
 def measure_bare(env: dict[str, str], work: Path, sample: bytes, rotate: Path, seconds: int) -> dict:

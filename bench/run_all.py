@@ -4,6 +4,7 @@ Usage:
     python bench/run_all.py                      # 100k bags, 1,000 outfits, SQLite
     python bench/run_all.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
     python bench/run_all.py --big 1000000        # also the 1M-bag in-process row
+    python bench/run_all.py --redis-url redis://127.0.0.1:6379/13  # + hot GET sharing answers in Redis
     python bench/run_all.py --quick              # CI smoke: small sizes, no targets checked
 
 Rows and floors (each floor measured in this run, on this machine):
@@ -162,6 +163,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=2000, help="in-process answers timed")
     parser.add_argument("--database-url", default="", help="PostgreSQL URL for the PostgreSQL import row")
     parser.add_argument("--big", type=int, default=0, help="bags for the large in-process row (e.g. 1000000)")
+    parser.add_argument("--redis-url", default="",
+                        help="also measure the hot GET with the workers sharing answers in this Redis")
     parser.add_argument("--quick", action="store_true", help="CI smoke: 2,000 bags, 50 outfits, short runs")
     args = parser.parse_args()
     if args.quick:
@@ -213,6 +216,15 @@ def main() -> None:
                          f"{bags['rps']:.0f} req/s, p99 {bags['p99']:.1f} ms",
                          f"{bare['rps']:.0f} req/s, p99 {bare['p99']:.1f} ms",
                          f"{bags['rps'] / bare['rps']:.2f}x", ">= 0.5x, p99 <= 20 ms"))
+            if args.redis_url:  # the production setting: answers shared by every worker and host
+                shared_env = {**env, "LOOKBOOK_REDIS_URL": args.redis_url,
+                              "LOOKBOOK_REDIS_PREFIX": f"lbbench{uuid.uuid4().hex[:8]}"}
+                shared, _posts, _sample, _rotate = bench_http.measure_app(shared_env, work, args.seconds,
+                                                                          args.warmup, posts=False)
+                rows.append(("  the same, answers shared in Redis",
+                             f"{shared['rps']:.0f} req/s, p99 {shared['p99']:.1f} ms",
+                             f"{bare['rps']:.0f} req/s, p99 {bare['p99']:.1f} ms",
+                             f"{shared['rps'] / bare['rps']:.2f}x", ">= 0.5x, p99 <= 20 ms"))
             rows.append(("ad-hoc POST, every body different, HTTP",
                          f"{posts['rps']:.0f} req/s, p99 {posts['p99']:.1f} ms",
                          f"in process p50 {figures['adhoc']:.2f} ms = {1000 / figures['adhoc']:.0f}/s/core",
