@@ -6,7 +6,8 @@ about three quarters of it on a 100k catalog).  ``ItemRow`` offers the same attr
 and read methods as ``Item`` (columns, ``tags``, ``colours``, ``images``, ``values``,
 ``occasions``...), so serializers, filters, reasons and templates take either, but it
 is a plain object: nothing tracks it, nothing lazy-loads, and it is never written back.
-``read_rows`` fills them with four Core statements compiled once.
+``read_rows`` fills them with four statements rendered once per database and run on
+the driver's own cursor.
 """
 
 from __future__ import annotations
@@ -99,18 +100,62 @@ class ItemRow:
     sustainability = Item.sustainability
 
 
-_ITEMS = select(*Item.__table__.columns).where(Item.sku.in_(bindparam("skus", expanding=True)))
+_ITEMS = select(*Item.__table__.columns).where(Item.sku.in_(bindparam("keys", expanding=True)))
 _TAGS = (select(ItemTag.item_id, ItemTag.facet, ItemTag.value, ItemTag.position)
-         .where(ItemTag.item_id.in_(bindparam("ids", expanding=True)))
+         .where(ItemTag.item_id.in_(bindparam("keys", expanding=True)))
          .order_by(ItemTag.item_id, ItemTag.facet, ItemTag.position))
 _COLOURS = (select(ItemColour.item_id, ItemColour.position, ItemColour.name, ItemColour.hex, ItemColour.label)
-            .where(ItemColour.item_id.in_(bindparam("ids", expanding=True)))
+            .where(ItemColour.item_id.in_(bindparam("keys", expanding=True)))
             .order_by(ItemColour.item_id, ItemColour.position))
 _IMAGES = (select(ItemImage.item_id, ItemImage.id, ItemImage.position, ItemImage.digest, ItemImage.width,
                   ItemImage.height, ItemImage.variants, ItemImage.palette, ItemImage.created_at)
-           .where(ItemImage.item_id.in_(bindparam("ids", expanding=True)))
+           .where(ItemImage.item_id.in_(bindparam("keys", expanding=True)))
            .order_by(ItemImage.item_id, ItemImage.position, ItemImage.id))
 CHUNK = 500
+_EXPANDED = "__[POSTCOMPILE_keys]"
+
+
+class _Read:
+    """One of the statements above, rendered once for a dialect, run on the driver's cursor.
+
+    SQLAlchemy renders the SQL and supplies each column's result conversion (prices in
+    hundredths, SQLite's booleans, dates and JSON); only the ``IN`` list's placeholders
+    are filled per call.  A Core ``execute`` cost more than the query itself for the few
+    rows an answer reads (profiled).
+    """
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        sql = str(statement.compile(dialect=dialect))
+        if _EXPANDED not in sql:  # pragma: no cover - SQLAlchemy renders expanding IN this way
+            raise RuntimeError("unexpected rendering of an expanding IN")
+        self.head, _, self.tail = sql.partition(_EXPANDED)
+        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.convert = [c.type.dialect_impl(dialect).result_processor(dialect, None)
+                        for c in statement.selected_columns]
+
+    def rows(self, cursor: Any, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
+        cursor.execute(f"{self.head}{', '.join([self.mark] * len(keys))}{self.tail}", list(keys))
+        found = cursor.fetchall()
+        pairs = [(i, fn) for i, fn in enumerate(self.convert) if fn is not None]
+        if not pairs:
+            return [tuple(r) for r in found]
+        out = []
+        for raw in found:
+            row = list(raw)
+            for i, fn in pairs:
+                row[i] = fn(row[i])
+            out.append(tuple(row))
+        return out
+
+
+_reads: dict[tuple[str, str], tuple[_Read, _Read, _Read, _Read]] = {}
+
+
+def _statements(dialect: Any) -> tuple[_Read, _Read, _Read, _Read]:
+    key = (dialect.name, dialect.driver)
+    if key not in _reads:
+        _reads[key] = tuple(_Read(s, dialect) for s in (_ITEMS, _TAGS, _COLOURS, _IMAGES))  # type: ignore[assignment]
+    return _reads[key]
 
 
 def read_rows(connection: Connection, skus: Sequence[str]) -> dict[str, ItemRow]:
@@ -120,18 +165,23 @@ def read_rows(connection: Connection, skus: Sequence[str]) -> dict[str, ItemRow]
     the rows are read in its transaction and snapshot.
     """
     wanted = list(dict.fromkeys(skus))
+    items, tags, colours, images = _statements(connection.dialect)
     by_id: dict[int, ItemRow] = {}
-    for start in range(0, len(wanted), CHUNK):
-        for columns in connection.execute(_ITEMS, {"skus": wanted[start:start + CHUNK]}):
-            row = ItemRow(columns)
-            by_id[row.id] = row
-    ids = list(by_id)
-    for start in range(0, len(ids), CHUNK):
-        part = {"ids": ids[start:start + CHUNK]}
-        for item_id, facet, value, position in connection.execute(_TAGS, part):
-            by_id[item_id].tags.append(TagRow(facet, value, position))
-        for item_id, position, name, hex_value, label in connection.execute(_COLOURS, part):
-            by_id[item_id].colours.append(ColourRow(position, name, hex_value, label))
-        for item_id, *image in connection.execute(_IMAGES, part):
-            by_id[item_id].images.append(ImageRow(*image))
+    cursor = connection.connection.cursor()
+    try:
+        for start in range(0, len(wanted), CHUNK):
+            for columns in items.rows(cursor, wanted[start:start + CHUNK]):
+                row = ItemRow(columns)
+                by_id[row.id] = row
+        ids = list(by_id)
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start:start + CHUNK]
+            for item_id, facet, value, position in tags.rows(cursor, part):
+                by_id[item_id].tags.append(TagRow(facet, value, position))
+            for item_id, position, name, hex_value, label in colours.rows(cursor, part):
+                by_id[item_id].colours.append(ColourRow(position, name, hex_value, label))
+            for item_id, *image in images.rows(cursor, part):
+                by_id[item_id].images.append(ImageRow(*image))
+    finally:
+        cursor.close()
     return {row.sku: row for row in by_id.values()}

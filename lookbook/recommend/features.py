@@ -211,7 +211,7 @@ class RowEncoder:
                 self.price = (start, columns[0])
             else:  # pragma: no cover - build_transformer makes only the encoders above
                 raise TypeError(f"no direct encoding for {type(encoder).__name__}")
-        self._palettes: dict[tuple, np.ndarray] = {}
+        self._palettes: dict[tuple | None, np.ndarray] = {}
 
     def transform(self, records: Sequence[ItemRecord]) -> np.ndarray:
         """Return the feature rows of ``records`` (what ``transformer.transform(rows(records))`` gives)."""
