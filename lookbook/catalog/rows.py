@@ -126,15 +126,16 @@ class _Read:
 
     def __init__(self, statement: Any, dialect: Any) -> None:
         sql = str(statement.compile(dialect=dialect))
-        if _EXPANDED not in sql:  # pragma: no cover - SQLAlchemy renders expanding IN this way
-            raise RuntimeError("unexpected rendering of an expanding IN")
-        self.head, _, self.tail = sql.partition(_EXPANDED)
+        self.head, _, self.tail = sql.partition(_EXPANDED)  # no IN list: all of it in head
         self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
         self.convert = [c.type.dialect_impl(dialect).result_processor(dialect, None)
                         for c in statement.selected_columns]
 
-    def rows(self, cursor: Any, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
-        cursor.execute(f"{self.head}{', '.join([self.mark] * len(keys))}{self.tail}", list(keys))
+    def rows(self, cursor: Any, keys: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        if keys is None:
+            cursor.execute(self.head)
+        else:
+            cursor.execute(f"{self.head}{', '.join([self.mark] * len(keys))}{self.tail}", list(keys))
         found = cursor.fetchall()
         pairs = [(i, fn) for i, fn in enumerate(self.convert) if fn is not None]
         if not pairs:
@@ -156,6 +157,16 @@ def _statements(dialect: Any) -> tuple[_Read, _Read, _Read, _Read]:
     if key not in _reads:
         _reads[key] = tuple(_Read(s, dialect) for s in (_ITEMS, _TAGS, _COLOURS, _IMAGES))  # type: ignore[assignment]
     return _reads[key]
+
+
+def driver_rows(connection: Connection, statement: Any) -> list[tuple[Any, ...]]:
+    """Run a SELECT without parameters on the connection's driver cursor (same transaction),
+    with SQLAlchemy's conversions: for reading whole tables (a fit reads ~1M rows)."""
+    cursor = connection.connection.cursor()
+    try:
+        return _Read(statement, connection.dialect).rows(cursor)
+    finally:
+        cursor.close()
 
 
 def read_rows(connection: Connection, skus: Sequence[str]) -> dict[str, ItemRow]:

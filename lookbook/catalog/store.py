@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from lookbook.catalog.models import Item, ItemColour, ItemTag
 from lookbook.catalog.records import ItemRecord
 from lookbook.catalog.revision import bump_revision
+from lookbook.catalog.rows import driver_rows
 from lookbook.database import utcnow
 from lookbook.styling.vocab import COLOURS
 
@@ -73,7 +74,7 @@ def fetch_records(
     columns = [Item.id, *(getattr(Item, c) for c in SCALAR_COLUMNS)]
     rows: list[Any] = []
     if skus is None:
-        rows = list(session.execute(select(*columns).order_by(Item.sku)))
+        rows = driver_rows(session.connection(), select(*columns).order_by(Item.sku))
     else:
         wanted = list(dict.fromkeys(skus))
         for part in chunked(wanted, 500):
@@ -85,8 +86,8 @@ def fetch_records(
     col_q = select(ItemColour.item_id, ItemColour.name, ItemColour.hex, ItemColour.label).order_by(
         ItemColour.item_id, ItemColour.position)
     if skus is None:
-        tag_rows: Iterable[Any] = _driver_rows(session, tag_q)
-        colour_rows: Iterable[Any] = _driver_rows(session, col_q)
+        tag_rows: Iterable[Any] = driver_rows(session.connection(), tag_q)
+        colour_rows: Iterable[Any] = driver_rows(session.connection(), col_q)
     else:
         ids = [r[0] for r in rows]
         tag_rows, colour_rows = [], []
@@ -122,19 +123,6 @@ def fetch_records(
         own = labels if any(labels) else []
         out[r[1]] = (item_id, ItemRecord(**fields_, colours=pairs, colour_labels=own))
     return out
-
-
-def _driver_rows(session: Session, statement: Any) -> Sequence[Any]:
-    """Run a parameterless SELECT of plain columns on the session's connection, returning
-    the driver's own tuples (same transaction, no per-row SQLAlchemy objects)."""
-    connection = session.connection()
-    sql = str(statement.compile(dialect=connection.dialect))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
