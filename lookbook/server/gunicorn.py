@@ -82,6 +82,20 @@ def access_logger_class() -> type:
     return AccessLogger
 
 
+def settle_heap() -> None:
+    """Move everything a worker built at start-up out of the garbage collector's sight.
+
+    The modules, the app and its settings (~200k objects, most of them scikit-learn's and
+    SciPy's) never become garbage, yet every full collection walked them: measured, one
+    192 ms pause in 3,000 ad-hoc answers, i.e. the p99 of a busy worker.  ``gc.freeze``
+    keeps them out of later collections; collecting first leaves no garbage frozen.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def install_problem_errors() -> None:
     """Make gunicorn's own refusals (414, 431, 400) problem+json like the app's."""
     from gunicorn import util
@@ -116,7 +130,9 @@ def run(host: str, port: int, workers: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return create_app() if workers > 1 else app
+            served = create_app() if workers > 1 else app
+            settle_heap()
+            return served
 
     install_problem_errors()
     _Server().run()
