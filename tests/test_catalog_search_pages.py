@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 
 from lookbook.catalog import queries
 from lookbook.catalog.models import Item, ItemColour, ItemTag
-from lookbook.catalog.queries import ItemFilters, parse_key, search_page
+from lookbook.catalog.queries import ItemFilters, count_up_to, parse_key, search_page
 from tests.conftest import add_items, item
 
 PER_PAGE = 6
@@ -179,7 +179,35 @@ def test_a_renamed_item_is_found_by_its_new_words_only(db):
     add_items(db, item("B-1", name="Ivory bucket"))
     with db.session() as session:
         def skus(text: str) -> list[str]:
-            return [i.sku for i in search_page(session, ItemFilters(text=text), 1, PER_PAGE, "name", CAP).items]
+            found = search_page(session, ItemFilters(text=text), 1, PER_PAGE, "name", CAP)
+            return [i.sku for i in found.items]
 
         assert skus("tote") == [] and skus("camel") == []
         assert skus("ivo buck") == ["B-1"] and skus("clutch") == ["B-2"]
+
+
+@pytest.mark.parametrize("filters", [
+    ItemFilters(colour=("camel",)),  # counted from the colour's index
+    ItemFilters(colour=("camel",), kind=("outfit",), occasion=("evening",)),
+    ItemFilters(occasion=("casual",), kind=("bag",)),  # from the occasion's index
+    ItemFilters(occasion=("evening",), kind=("outfit",), colour=("navy", "black")),
+    ItemFilters(colour=("navy", "black")),  # two colours: the plain count
+    ItemFilters(kind=("outfit",)),
+    ItemFilters(colour=("camel",), text="tote"),  # words count through the text index
+])
+@pytest.mark.parametrize("cap", [3, 10, 1000])
+def test_capped_counts_are_the_number_of_matches_or_cap_plus_one(catalog, filters, cap):
+    want = len(expected(catalog, filters, "name"))
+    with catalog.session() as session:
+        assert count_up_to(session, filters, cap) == min(want, cap + 1), (filters, want)
+
+
+def test_an_item_listing_a_colour_twice_counts_once(db):
+    """Imports list each colour once; a row written any other way still counts one item."""
+    ids = add_items(db, item("B-1", colours=["camel"]), item("B-2", colours=["camel"]),
+                    item("B-3", colours=["navy"]))
+    with db.write() as session:
+        session.add(ItemColour(item_id=ids["B-1"], position=1, name="camel", hex="#c19a6b"))
+    with db.session() as session:
+        assert count_up_to(session, ItemFilters(colour=("camel",)), 10) == 2
+        assert count_up_to(session, ItemFilters(colour=("camel",)), 1) == 2  # "more than 1"

@@ -334,6 +334,35 @@ def _matches_in_order(session: Session, filters: ItemFilters, seek: ColumnElemen
     return list(session.scalars(stmt))
 
 
+def count_up_to(session: Session, filters: ItemFilters, cap: int) -> int:
+    """Count the matches, but stop at ``cap + 1`` ("more than ``cap``").
+
+    A single colour or occasion (and no words) drives the count from its own index, in item
+    order, testing each of its items against the other filters by primary key, so counting
+    to 1,001 outfits in camel reads ~4,000 index entries.  Left to the planner, the count
+    hashed one side whole: all 30,000 items tagged "evening", or 14,500 outfits to meet
+    1,001 camel ones.  Words drive their own count (the text index), as does a list with
+    neither (the kind's index).
+    """
+    driver: Select | None = None
+    if not filters.text and len(filters.colour) == 1:
+        driver = select(ItemColour.item_id).where(ItemColour.name == filters.colour[0])
+        rest = replace(filters, colour=())
+    elif not filters.text and len(filters.occasion) == 1:
+        driver = select(ItemTag.item_id).where(ItemTag.facet == "occasions",
+                                               ItemTag.value == filters.occasion[0])
+        rest = replace(filters, occasion=())
+    if driver is None:
+        matching = apply_filters(select(Item.id), filters)
+    else:
+        item_id = driver.selected_columns[0]
+        row_fits = apply_filters(select(literal(1)).where(Item.id == item_id), rest, probe=True)
+        # DISTINCT: one item could list a colour twice; the index yields item ids in order,
+        # so the duplicates are next to each other and nothing is read ahead.
+        matching = driver.where(row_fits.offset(0).exists()).distinct()
+    return session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery())) or 0
+
+
 def search_page(
     session: Session, filters: ItemFilters, page: int = 1, per_page: int = 50, order: str = "name",
     cap: int = 1000, after: Key | None = None, before: Key | None = None,
@@ -349,8 +378,7 @@ def search_page(
     before it (page 2,000 of 100k items read 100k index entries).  Without either,
     ``page`` counts from the start (fine for the first pages).
     """
-    matching = apply_filters(select(Item.id), filters)
-    total = session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery())) or 0
+    total = count_up_to(session, filters, cap)
     forward = before is None
     key = after if forward else before
     seek = _seek(order, key, forward) if key is not None else None
