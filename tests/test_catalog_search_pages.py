@@ -160,7 +160,7 @@ def test_a_common_word_walks_the_list_and_a_rare_one_reads_its_matches(catalog, 
     with catalog.session() as session:
         found = search_page(session, ItemFilters(text=text), 1, PER_PAGE, "name", CAP)
     assert [i.sku for i in found.items] == expected(catalog, ItemFilters(text=text), "name")[:PER_PAGE]
-    assert bool(walks) == walked
+    assert any("matches" not in str(ids) for ids in walks) == walked  # ids read from the list itself
     assert any(" AS matches" in s for s in seen) == sorted_matches
 
 

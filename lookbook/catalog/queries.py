@@ -21,7 +21,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement as _Element
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Boolean
@@ -325,13 +325,15 @@ def _matches_in_order(session: Session, filters: ItemFilters, seek: ColumnElemen
             return found  # a full page, or the walk reached the end of the list
     # The matches themselves, in any order the planner likes (OFFSET 0 keeps it from walking
     # the list's index for them), then sorted: a few thousand rows at most for a rare word.
+    # Only the page's ids leave the sort; its items are read by id, as plain ``Item`` rows
+    # (loaded through an alias of the subquery, each relationship's loader ran the whole
+    # search again to find their parents).
     stmt = apply_filters(select(Item), filters)
     if seek is not None:
         stmt = stmt.where(seek)
     matches = stmt.offset(0).subquery("matches")
-    row = aliased(Item, matches)
-    stmt = select(row).order_by(*_ordered(order, forward, row)).offset(offset).limit(limit)
-    return list(session.scalars(stmt))
+    page = select(matches.c.id).order_by(*_ordered(order, forward, matches.c)).offset(offset).limit(limit)
+    return _in_order(session, select(Item).where(IdAmong(page)), order, forward, 0, limit)
 
 
 def count_up_to(session: Session, filters: ItemFilters, cap: int) -> int:
