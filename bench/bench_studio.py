@@ -291,6 +291,7 @@ def main() -> None:
             ("catalog: bags, mini, in stock", "/curate/items/?kind=bag&size=mini&in_stock=true"),
             ("catalog: colour red, by price", "/curate/items/?colour=red&sort=price"),
             ("catalog: word 'tote'", "/curate/items/?q=tote"),
+            ("catalog: 'b' (skus and words, 80k match)", "/curate/items/?q=b"),
             ("catalog: sorted price high-low", "/curate/items/?sort=-price"),
             ("catalog: recently changed", "/curate/items/?sort=recent"),
             (f"catalog: deep page {deep} (Next link)", deep_link(db, app, "name", deep, "after")),

@@ -10,8 +10,9 @@ from lookbook.database.registry import Base
 config = context.config
 target_metadata = Base.metadata
 # The name search lives in database-native objects the models do not describe (an FTS5
-# table on SQLite, a GIN expression index on PostgreSQL; see migration 0004).
-NATIVE_SEARCH = ("items_fts", "ix_items_name_search", "ix_items_sku_prefix")
+# table on SQLite; on PostgreSQL a stored tsvector column and its GIN index, see
+# migrations 0004 and 0010).
+NATIVE_SEARCH = ("items_fts", "ix_items_name_search", "ix_items_sku_prefix", "name_search")
 
 
 def include_name(name: str | None, type_: str, _parents: dict) -> bool:

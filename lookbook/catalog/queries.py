@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,11 @@ from sqlalchemy import (
     tuple_,
     type_coerce,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement as _Element
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import Boolean
 
 from lookbook.catalog.models import Item, ItemColour, ItemTag
 from lookbook.catalog.search import like_escape, matches_text  # noqa: F401  (like_escape: re-exported)
@@ -72,14 +76,42 @@ def _has_sustainability(values: tuple[str, ...], probe: bool = False):
     return _exists(probe, ItemTag.item_id == Item.id, ItemTag.facet == "sustainability", match)
 
 
+class NotDriving(_Element[Any]):
+    """A column SQLite tests on each row but never reads rows through (``+kind``).
+
+    With words to search, the text's id list holds every match (SQLite builds it first
+    in any case), so reading the rows through it costs at most the matches; SQLite liked
+    the kind's index better and walked all 25,000 outfits to test each against the list.
+    PostgreSQL combines both indexes in one bitmap; it gets the column as it is.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(NotDriving, "sqlite")
+def _not_driving_sqlite(element: NotDriving, compiler: Any, **kw: Any) -> str:
+    return f"+{compiler.process(element.column, **kw)}"
+
+
+@compiles(NotDriving)
+def _not_driving(element: NotDriving, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
 def apply_filters(stmt: Select, f: ItemFilters, probe: bool = False) -> Select:
     """Add the filters' WHERE clauses to a select over Item.
 
-    ``probe``: check tags and colours row by row (see ``_probe``), for a page read in an
-    index order; counts leave it off, as hashing the tag set is then the cheaper plan.
+    ``probe``: check tags, colours and the text row by row (see ``_probe``), for a page read
+    in an index order; counts leave it off, as hashing the tag set is then the cheaper plan.
     """
     if f.kind:
-        stmt = stmt.where(Item.kind.in_(f.kind))
+        kind = NotDriving(Item.kind) if f.text and not probe else Item.kind
+        stmt = stmt.where(kind.in_(f.kind))
     if f.size:
         stmt = stmt.where(Item.size.in_(f.size))
     if f.material:
@@ -99,7 +131,7 @@ def apply_filters(stmt: Select, f: ItemFilters, probe: bool = False) -> Select:
     if f.in_stock is not None:
         stmt = stmt.where(Item.in_stock.is_(f.in_stock))
     if f.text:
-        stmt = stmt.where(matches_text(f.text))
+        stmt = stmt.where(matches_text(f.text, per_row=probe))
     return stmt
 
 
@@ -222,9 +254,115 @@ def _seek(order: str, key: Key, forward: bool) -> ColumnElement[bool]:
     return left > right if forward != descending else left < right
 
 
-def _ordered(order: str, forward: bool) -> list[Any]:
+def _ordered(order: str, forward: bool, row: Any = Item) -> list[Any]:
     columns, descending = SEEK_KEYS[order]
-    return [c.desc() if descending == forward else c.asc() for c in columns]
+    return [getattr(row, c.key).desc() if descending == forward else getattr(row, c.key).asc()
+            for c in columns]
+
+
+# A text search's page: its matches in the list's order.  A common word ("tote", 7,500 of
+# 100k items) is met every few rows, so walking the list's index from the start fills a
+# page after a few hundred rows; a rare word is cheaper read whole from the text index and
+# sorted.  PostgreSQL's planner guesses which from statistics that cannot see where in the
+# list the matches lie ("silk" names all sort together), and walked 25-100k rows for a
+# clustered or missing word; so the walk here is explicit and bounded (WALK_PER_ROW rows of
+# the list per row wanted, at most WALK_MAX), and tried only when the capped count says
+# the word is common.  When the walk's rows hold too few matches, the page is read from the
+# matches instead.  Both ways give exactly the rows of the plain query.
+WALK_PER_ROW = 20
+WALK_MAX = 2000
+
+
+class IdAmong(_Element[bool]):
+    """``items.id`` is one of the ids a subquery lists, read through the primary key.
+
+    PostgreSQL: ``= ANY(ARRAY(subquery))``, a list made once and looked up by primary key (as
+    ``IN (subquery)`` the planner preferred hashing every row of the other conditions).
+    SQLite looks up the ids of ``IN (subquery)`` by rowid anyway.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True
+    _traverse_internals = [("ids", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, ids: Select) -> None:
+        self.ids = ids.correlate(None).scalar_subquery()
+
+
+@compiles(IdAmong, "postgresql")
+def _among_postgresql(element: IdAmong, compiler: Any, **kw: Any) -> str:
+    return f"items.id = ANY(ARRAY{compiler.process(element.ids, **kw)})"
+
+
+@compiles(IdAmong)
+def _among_listed(element: IdAmong, compiler: Any, **kw: Any) -> str:
+    return f"items.id IN {compiler.process(element.ids, **kw)}"
+
+
+def _in_order(session: Session, stmt: Select, order: str, forward: bool, offset: int,
+              limit: int) -> list[Item]:
+    return list(session.scalars(stmt.order_by(*_ordered(order, forward)).offset(offset).limit(limit)))
+
+
+def _matches_in_order(session: Session, filters: ItemFilters, seek: ColumnElement[bool] | None, order: str,
+                      forward: bool, offset: int, limit: int, common: bool) -> list[Item]:
+    """Return rows ``offset``..``offset + limit`` of a text search's matches in the list's order."""
+    wanted = offset + limit
+    listed = select(Item.id)
+    if filters.kind:
+        listed = listed.where(Item.kind.in_(filters.kind))
+    if seek is not None:
+        listed = listed.where(seek)
+    walk = min(WALK_MAX, WALK_PER_ROW * wanted)
+    if common and wanted <= walk:
+        head = listed.order_by(*_ordered(order, forward)).limit(walk)
+        # The kind is the head's already; left here too, SQLite read the kind's index in
+        # order (every outfit, for a word none of the first outfits has) instead of the head.
+        stmt = apply_filters(select(Item), replace(filters, kind=()), probe=True).where(IdAmong(head))
+        found = _in_order(session, stmt, order, forward, offset, limit)
+        if len(found) == limit or session.scalar(head.offset(walk - 1)) is None:
+            return found  # a full page, or the walk reached the end of the list
+    # The matches themselves, in any order the planner likes (OFFSET 0 keeps it from walking
+    # the list's index for them), then sorted: a few thousand rows at most for a rare word.
+    # Only the page's ids leave the sort; its items are read by id, as plain ``Item`` rows
+    # (loaded through an alias of the subquery, each relationship's loader ran the whole
+    # search again to find their parents).
+    stmt = apply_filters(select(Item), filters)
+    if seek is not None:
+        stmt = stmt.where(seek)
+    matches = stmt.offset(0).subquery("matches")
+    page = select(matches.c.id).order_by(*_ordered(order, forward, matches.c)).offset(offset).limit(limit)
+    return _in_order(session, select(Item).where(IdAmong(page)), order, forward, 0, limit)
+
+
+def count_up_to(session: Session, filters: ItemFilters, cap: int) -> int:
+    """Count the matches, but stop at ``cap + 1`` ("more than ``cap``").
+
+    A single colour or occasion (and no words) drives the count from its own index, in item
+    order, testing each of its items against the other filters by primary key, so counting
+    to 1,001 outfits in camel reads ~4,000 index entries.  Left to the planner, the count
+    hashed one side whole: all 30,000 items tagged "evening", or 14,500 outfits to meet
+    1,001 camel ones.  Words drive their own count (the text index), as does a list with
+    neither (the kind's index).
+    """
+    driver: Select | None = None
+    if not filters.text and len(filters.colour) == 1:
+        driver = select(ItemColour.item_id).where(ItemColour.name == filters.colour[0])
+        rest = replace(filters, colour=())
+    elif not filters.text and len(filters.occasion) == 1:
+        driver = select(ItemTag.item_id).where(ItemTag.facet == "occasions",
+                                               ItemTag.value == filters.occasion[0])
+        rest = replace(filters, occasion=())
+    if driver is None:
+        matching = apply_filters(select(Item.id), filters)
+    else:
+        item_id = driver.selected_columns[0]
+        row_fits = apply_filters(select(literal(1)).where(Item.id == item_id), rest, probe=True)
+        # DISTINCT: one item could list a colour twice; the index yields item ids in order,
+        # so the duplicates are next to each other and nothing is read ahead.
+        matching = driver.where(row_fits.offset(0).exists()).distinct()
+    return session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery())) or 0
 
 
 def search_page(
@@ -242,21 +380,24 @@ def search_page(
     before it (page 2,000 of 100k items read 100k index entries).  Without either,
     ``page`` counts from the start (fine for the first pages).
     """
-    matching = apply_filters(select(Item.id), filters)
-    total = session.scalar(select(func.count()).select_from(matching.limit(cap + 1).subquery())) or 0
-    stmt = apply_filters(select(Item), filters, probe=True)
-    if after is not None or before is not None:
-        forward = before is None
-        stmt = stmt.where(_seek(order, after if forward else before, forward))  # type: ignore[arg-type]
-        found = list(session.scalars(stmt.order_by(*_ordered(order, forward)).limit(per_page + 1)))
-        more, found = len(found) > per_page, found[:per_page]
+    total = count_up_to(session, filters, cap)
+    forward = before is None
+    key = after if forward else before
+    seek = _seek(order, key, forward) if key is not None else None
+    offset = 0 if key is not None else (page - 1) * per_page
+    if filters.text:
+        found = _matches_in_order(session, filters, seek, order, forward, offset, per_page + 1, total > cap)
+    else:
+        stmt = apply_filters(select(Item), filters, probe=True)
+        found = _in_order(session, stmt if seek is None else stmt.where(seek), order, forward, offset,
+                          per_page + 1)
+    more, found = len(found) > per_page, found[:per_page]
+    if key is not None:
         if not forward:
             found.reverse()
         has_next, has_prev = (more, True) if forward else (True, more)
     else:
-        stmt = stmt.order_by(*_ordered(order, True)).offset((page - 1) * per_page)
-        found = list(session.scalars(stmt.limit(per_page + 1)))
-        has_next, has_prev, found = len(found) > per_page, page > 1, found[:per_page]
+        has_next, has_prev = more, page > 1
     return Page(found, total, cap, has_next and bool(found), has_prev and bool(found),
                 item_key(session, found[-1], order) if found and has_next else None,
                 item_key(session, found[0], order) if found and has_prev else None)
