@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item
-from lookbook.catalog.records import ItemRecord, RowInvalid, parse_item
+from lookbook.catalog.records import ItemParser, ItemRecord, RowInvalid
 from lookbook.catalog.rules import RuleRecord, kinds_of, parse_rule, upsert_rules
 from lookbook.catalog.rules import check_references as check_rule_references
 from lookbook.catalog.store import BATCH, chunked, upsert_records
@@ -176,19 +176,25 @@ class CsvRows:
     def __iter__(self) -> Iterator[RawRow]:
         reader = csv.reader(io.StringIO(self._text, newline=""), strict=True)
         columns = self.columns
+        width = len(columns)
+        unnamed = "" in columns  # cells under a blank header are dropped
+        escaped = ESCAPED_COLUMN in columns
         count = 0
         try:
             next(reader)
             for cells in reader:
                 location = f"line {reader.line_num}"
-                if not any(c.strip() for c in cells):
+                if not "".join(cells).strip():  # every cell blank (or none at all)
                     continue
                 count += 1
-                if len(cells) != len(columns):
-                    yield RawRow(location, {"__ragged__": (len(cells), len(columns))})
+                if len(cells) != width:
+                    yield RawRow(location, {"__ragged__": (len(cells), width)})
                     continue
-                data = {c: v for c, v in zip(columns, cells, strict=True) if c}
-                if data.pop(ESCAPED_COLUMN, "").strip().lower() in ("yes", "true", "1"):
+                if unnamed:
+                    data = {c: v for c, v in zip(columns, cells, strict=True) if c}
+                else:
+                    data = dict(zip(columns, cells, strict=True))
+                if escaped and data.pop(ESCAPED_COLUMN, "").strip().lower() in ("yes", "true", "1"):
                     data = {c: unneutralise(v) for c, v in data.items()}  # our own export
                 yield RawRow(location, data)
         except csv.Error as exc:
@@ -299,6 +305,7 @@ class _Validator:
         self.seen: dict[str, str] = {}
         self.kinds: dict[str, str] = {}
         self.image_paths: dict[str, Path] = {}
+        self.parse = ItemParser()
 
     def __call__(self, row: RawRow) -> ItemRecord | None:
         """Return the row's record, or None after adding its problems to the report."""
@@ -315,7 +322,7 @@ class _Validator:
             return None
         sku_hint = data.get("sku") if isinstance(data.get("sku"), str) else None
         try:
-            record, warnings = parse_item(data)
+            record, warnings = self.parse(data)
         except RowInvalid as exc:
             report.errors.extend(
                 RowIssue(row.location, sku_hint, p.field, p.message) for p in exc.problems
