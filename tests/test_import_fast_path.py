@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -172,3 +173,65 @@ def test_new_items_get_ids_in_file_order_after_the_existing_ones(db):
     assert in_file_order == sorted(in_file_order)
     assert in_file_order[0] > max(ids.values())
     assert len(set(in_file_order)) == SEARCH_BULK_MIN + 5
+
+
+def test_a_write_that_fails_mid_import_fails_the_import_and_writes_nothing(db, monkeypatch):
+    from lookbook.transfer import importer
+
+    calls = []
+    real = importer.upsert_records
+
+    def second_batch_fails(session, batch):
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(session, batch)
+
+    monkeypatch.setattr(importer, "upsert_records", second_batch_fails)
+    add_items(db, item("OLD-1"))
+    with pytest.raises(RuntimeError, match="disk full"):
+        _import(db, _big_csv(3 * BATCH))
+    with db.session() as session:
+        assert session.scalars(select(Item.sku)).all() == ["OLD-1"]
+    monkeypatch.setattr(importer, "upsert_records", real)
+    assert _import(db, _big_csv(10)).created == 10  # the database is usable afterwards
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_writes_run_in_order_and_a_failure_stops_the_next(threaded):
+    from lookbook.transfer.write_behind import WriteBehind
+
+    done = []
+    with WriteBehind(threaded=threaded) as writes:
+        for n in range(5):
+            writes.submit(done.append, n)
+    assert done == [0, 1, 2, 3, 4]
+    with pytest.raises(ZeroDivisionError), WriteBehind(threaded=threaded) as writes:
+        writes.submit(lambda: 1 / 0)
+        writes.submit(done.append, "never")  # raises the first write's error instead
+    assert done == [0, 1, 2, 3, 4]
+
+
+def _schema(db):
+    from sqlalchemy import inspect
+
+    with db.engine.connect() as connection:
+        found = inspect(connection)
+        return {t: sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                          for i in found.get_indexes(t))
+                for t in ("items", "item_tags", "item_colours")}
+
+
+@pytest.mark.parametrize("bad_at", [None, 250])
+def test_a_large_import_into_a_small_catalog_keeps_every_index(db, monkeypatch, bad_at):
+    monkeypatch.setattr("lookbook.catalog.store.INDEX_REBUILD_MIN", 100)  # as if 100k rows
+    add_items(db, item("OLD-1", colours=["navy"], occasions=["evening"]))
+    before = _schema(db)
+    report = _import(db, _big_csv(300, bad_at=bad_at))
+    assert report.ok == (bad_at is None)
+    assert _schema(db) == before
+    with db.session() as session:
+        found, total = search_items(session, ItemFilters(colour=("black",)), 1, 5)
+        assert total == (300 if bad_at is None else 0)
+        found, total = search_items(session, ItemFilters(occasion=("evening",)), 1, 5)
+        assert [i.sku for i in found] == ["OLD-1"]

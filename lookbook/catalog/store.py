@@ -7,6 +7,7 @@ that would not change, and bump the catalog revision only when something did.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -37,6 +38,10 @@ BATCH = 2000
 # one statement instead of through the per-row trigger (see _insert_items).
 SEARCH_BULK_MIN = 200
 _SEARCH_TRIGGER = "items_fts_insert"
+# On SQLite, a bulk write of at least this many items into a catalog at most a quarter
+# its size builds the catalog tables' secondary indexes once at the end (see bulk_write).
+INDEX_REBUILD_MIN = 20_000
+_INDEXED_TABLES = ("items", "item_tags", "item_colours")
 T = TypeVar("T")
 
 
@@ -264,6 +269,42 @@ def _insert_items(session: Session, rows: list[tuple[Any, ...]], now: Any) -> No
         )
     finally:
         connection.exec_driver_sql(trigger)
+
+
+@contextlib.contextmanager
+def bulk_write(session: Session, rows: int) -> Iterator[None]:
+    """Prepare for writing about ``rows`` items in the caller's transaction.
+
+    On SQLite, when the write is large and the catalog at most a quarter of it, the
+    non-unique indexes of the catalog tables are set aside and built once at the end:
+    sorting 100k entries once costs less than adding them one by one (measured: ~1 s
+    of ~3.5 s of writes).  Unique indexes stay, so every constraint is checked as
+    before.  It all happens inside the transaction: a rollback brings the indexes back
+    as they were, and other connections read the last commit, which has them.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or rows < INDEX_REBUILD_MIN:
+        yield
+        return
+    if session.execute(select(func.count()).select_from(Item)).scalar_one() * 4 > rows:
+        yield
+        return
+    marks = ", ".join("?" for _ in _INDEXED_TABLES)
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608 - placeholders only
+        f"AND tbl_name IN ({marks}) AND upper(sql) NOT LIKE 'CREATE UNIQUE%'", _INDEXED_TABLES
+    ).all()
+    for name, _sql in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        for name, sql in indexes:
+            # A rolled-back savepoint has brought it back already.
+            if connection.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+            ).first() is None:
+                connection.exec_driver_sql(sql)
 
 
 def upsert_records(session: Session, records: Sequence[ItemRecord]) -> UpsertResult:

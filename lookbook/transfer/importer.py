@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,10 +23,11 @@ from lookbook.catalog.models import Item
 from lookbook.catalog.records import ItemParser, ItemRecord, RowInvalid
 from lookbook.catalog.rules import RuleRecord, kinds_of, parse_rule, upsert_rules
 from lookbook.catalog.rules import check_references as check_rule_references
-from lookbook.catalog.store import BATCH, chunked, upsert_records
+from lookbook.catalog.store import BATCH, bulk_write, chunked, upsert_records
 from lookbook.lookbooks.records import LookbookRecord, check_references, parse_lookbook
 from lookbook.lookbooks.store import upsert_lookbooks
 from lookbook.transfer.exporter import ESCAPED_COLUMN, unneutralise
+from lookbook.transfer.write_behind import WriteBehind
 
 REQUIRED_COLUMNS = ("sku", "kind", "name", "colours", "price", "currency")
 CSV_FIELD_LIMIT = 128 * 1024
@@ -437,22 +438,26 @@ def import_rows(
     ids: dict[str, int] = {}
     savepoint = session.begin_nested()
     try:
-        batch: list[ItemRecord] = []
-        for row in rows:
-            record = validate(row)
-            if progress:
-                progress(1)
-            if record is not None and not report.errors and not dry_run:
-                batch.append(record)
-                if len(batch) >= BATCH:
-                    _write_batch(session, batch, report, ids)
-                    batch = []
-        books = _validate_lookbooks(session, raw_books or [], validate.kinds, report)
-        rules = _validate_rules(session, raw_rules, validate.kinds, report)
-        if report.errors or dry_run:
-            savepoint.rollback()
-            return report
-        _write_batch(session, batch, report, ids)
+        threaded = session.connection().dialect.name == "postgresql"
+        with bulk_write(session, 0 if dry_run else _size_hint(rows)), \
+                WriteBehind(threaded=threaded) as writes:
+            batch: list[ItemRecord] = []
+            for row in rows:
+                record = validate(row)
+                if progress:
+                    progress(1)
+                if record is not None and not report.errors and not dry_run:
+                    batch.append(record)
+                    if len(batch) >= BATCH:
+                        writes.submit(_write_batch, session, batch, report, ids)
+                        batch = []
+            writes.wait()  # the session is ours again
+            books = _validate_lookbooks(session, raw_books or [], validate.kinds, report)
+            rules = _validate_rules(session, raw_rules, validate.kinds, report)
+            if report.errors or dry_run:
+                savepoint.rollback()
+                return report
+            _write_batch(session, batch, report, ids)
         for sku, path in validate.image_paths.items():
             try:
                 images.attach(session, ids[sku], path)  # type: ignore[union-attr]
@@ -481,6 +486,11 @@ def import_rows(
         raise
     report.written = True
     return report
+
+
+def _size_hint(rows: Iterable[RawRow]) -> int:
+    """Return about how many rows there are (0 when the iterable cannot tell)."""
+    return len(rows) if isinstance(rows, Sized) else 0
 
 
 def _write_batch(session: Session, batch: list[ItemRecord], report: ImportReport,
