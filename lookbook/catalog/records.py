@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from lookbook.catalog.models import Item, ItemTag
@@ -178,13 +178,13 @@ class _Row:
             self.problems.extend(problems)
         if warnings:
             self.warnings.extend(warnings)
-        return cast(T, copy(result) if copy else result)
+        return copy(result) if copy else result
 
     def _remember(self, name: str, value: str, step: Callable[[_Row], Any]) -> _Verdict:
         assert self.memo is not None
         alone = _Row({name: value})
         result = step(alone)
-        copy = _fresh if _has_list(result) else None
+        copy = list.copy if type(result) is list else _fresh if _has_list(result) else None
         verdict = (result, tuple(alone.problems), tuple(alone.warnings), copy)
         seen = self.memo.setdefault(name, {})
         if len(seen) < MEMO_PER_FIELD:

@@ -329,7 +329,8 @@ class _Validator:
                 RowIssue(row.location, sku_hint, p.field, p.message) for p in exc.problems
             )
             return None
-        report.warnings.extend(RowIssue(row.location, record.sku, w.field, w.message) for w in warnings)
+        if warnings:
+            report.warnings.extend(RowIssue(row.location, record.sku, w.field, w.message) for w in warnings)
         if record.sku in self.seen:
             report.errors.append(RowIssue(row.location, record.sku, "sku",
                                           f"appears twice in the file (first on {self.seen[record.sku]})"))
