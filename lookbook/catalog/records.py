@@ -51,7 +51,7 @@ MAX_URL = column_limit(Item.url) or 2048  # what browsers and the items.url colu
 URL_SCHEMES = ("http", "https")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
-# How many distinct values of one field an ItemParser remembers (a few MB at most).
+# How many distinct values of one field an ItemParser remembers (a few MB each at most).
 MEMO_PER_FIELD = 20_000
 T = TypeVar("T")
 
