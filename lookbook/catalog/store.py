@@ -224,8 +224,11 @@ def _existing(session: Session, skus: Sequence[str]) -> dict[str, int]:
                                            {"skus": list(skus)})
         return {sku: item_id for sku, item_id in found}
     out: dict[str, int] = {}
-    for part in chunked(skus, 500):
-        out.update(session.execute(select(Item.sku, Item.id).where(Item.sku.in_(part))).all())
+    for part in chunked(skus, 500):  # SQLite before 3.32 takes at most 999 parameters
+        marks = ", ".join("?" * len(part))
+        found = connection.exec_driver_sql(f"SELECT sku, id FROM items WHERE sku IN ({marks})",  # noqa: S608 - placeholders only
+                                           tuple(part))
+        out.update((sku, item_id) for sku, item_id in found)
     return out
 
 
