@@ -10,12 +10,16 @@ import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from tqdm import tqdm
 
 from lookbook.config import ConfigError, Settings
 from lookbook.database import Database
+
+if TYPE_CHECKING:
+    from lookbook.images.service import ImageService
 
 
 def _settings() -> Settings:
@@ -106,12 +110,35 @@ def _print_report(report, path: Path, dry_run: bool) -> None:
     )
 
 
-def _image_attacher(settings: Settings):
-    """Return the image pipeline that ingests import rows' ``image`` files."""
-    from lookbook.images.service import ImageService
-    from lookbook.images.storage import LocalStorage
+class _ImageAttacher:
+    """The image pipeline that ingests import rows' ``image`` files, loaded on first use.
 
-    return ImageService(LocalStorage(settings.media_dir))
+    Loading it (Pillow, scikit-image, scikit-learn) takes longer than importing a
+    thousand rows, and most catalogs name no image.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._service: ImageService | None = None
+
+    def _pipeline(self) -> ImageService:
+        if self._service is None:
+            from lookbook.images.service import ImageService
+            from lookbook.images.storage import LocalStorage
+
+            self._service = ImageService(LocalStorage(self._settings.media_dir))
+        return self._service
+
+    def check(self, path: Path) -> None:
+        self._pipeline().check(path)
+
+    def attach(self, session: Any, item_id: int, path: Path) -> None:
+        self._pipeline().attach(session, item_id, path)
+
+
+def _image_attacher(settings: Settings) -> _ImageAttacher:
+    """Return the image pipeline that ingests import rows' ``image`` files."""
+    return _ImageAttacher(settings)
 
 
 @main.command("export")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from lookbook.catalog.models import Item, ItemTag
@@ -30,6 +30,7 @@ LIST_FIELDS = ("occasions", "colours", "styles", "seasons", "sustainability")
 BAG_ONLY = ("width_cm", "silhouette", "detachable_strap")
 # Accepted for readability (exports carry them) but derived, never trusted.
 DERIVED = ("size", "material_family")
+_KNOWN_FIELDS = frozenset(FIELDS + DERIVED)
 
 SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", re.ASCII)
 # Path segments under /api/v1/items that are routes, not items (see lookbook.server.http).
@@ -50,6 +51,9 @@ MAX_URL = column_limit(Item.url) or 2048  # what browsers and the items.url colu
 URL_SCHEMES = ("http", "https")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
+# How many distinct values of one field an ItemParser remembers (a few MB each at most).
+MEMO_PER_FIELD = 20_000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -126,16 +130,66 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def _has_list(value: Any) -> bool:
+    return type(value) is list or (type(value) is tuple and any(map(_has_list, value)))
+
+
+def _fresh(value: Any) -> Any:
+    """Return a remembered value with new lists, so no two records share one."""
+    if type(value) is list:
+        return list(value)
+    if type(value) is tuple:
+        return tuple(_fresh(v) for v in value)
+    return value
+
+
+# What a remembered step gave a value: its result, problems, warnings, and how to copy
+# the result for the next row (None when nothing in it can be changed in place).
+_Verdict = tuple[Any, tuple[Problem, ...], tuple[Problem, ...], Callable[[Any], Any] | None]
+
+
 class _Row:
     """Collect problems while reading the fields of one raw row."""
 
-    def __init__(self, raw: Mapping[str, Any]) -> None:
+    def __init__(self, raw: Mapping[str, Any],
+                 memo: dict[str, dict[str, _Verdict]] | None = None) -> None:
         self.raw = raw
+        self.memo = memo
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
     def fail(self, name: str, message: str) -> None:
         self.problems.append(Problem(name, message))
+
+    def read(self, name: str, step: Callable[[_Row], T]) -> T:
+        """Run ``step`` (which reads the cell ``name`` and no other) on this row.
+
+        With a memo, a text cell seen before gets the value, problems and warnings the
+        step gave it then, without running it again.
+        """
+        value = self.raw.get(name)
+        if self.memo is None or type(value) is not str:
+            return step(self)
+        try:
+            result, problems, warnings, copy = self.memo[name][value]
+        except KeyError:
+            result, problems, warnings, copy = self._remember(name, value, step)
+        if problems:
+            self.problems.extend(problems)
+        if warnings:
+            self.warnings.extend(warnings)
+        return copy(result) if copy else result
+
+    def _remember(self, name: str, value: str, step: Callable[[_Row], Any]) -> _Verdict:
+        assert self.memo is not None
+        alone = _Row({name: value})
+        result = step(alone)
+        copy = list.copy if type(result) is list else _fresh if _has_list(result) else None
+        verdict = (result, tuple(alone.problems), tuple(alone.warnings), copy)
+        seen = self.memo.setdefault(name, {})
+        if len(seen) < MEMO_PER_FIELD:
+            seen[value] = verdict
+        return verdict
 
     def text(self, name: str, *, required: bool = False) -> str | None:
         value = self.raw.get(name)
@@ -326,9 +380,113 @@ def _sustainability(row: _Row) -> list[str]:
     return out
 
 
+# The steps of parse_item that read one cell each (so ItemParser may remember them).
+
+
+def _kind(row: _Row) -> str | None:
+    return row.choice("kind", vocab.KINDS, required=True)
+
+
+def _occasions(row: _Row) -> list[str]:
+    return row.vocab_list("occasions", vocab.OCCASIONS)
+
+
+def _styles(row: _Row) -> list[str]:
+    return row.vocab_list("styles", vocab.STYLES)
+
+
+def _seasons(row: _Row) -> list[str]:
+    return row.vocab_list("seasons", vocab.SEASONS)
+
+
+def _price(row: _Row) -> Decimal | None:
+    return row.decimal(
+        "price", PRICE_RE, "use a plain decimal like 129.90 (no currency sign, '.' as separator)",
+        required=True,
+    )
+
+
+def _currency(row: _Row) -> str | None:
+    currency = row.text("currency", required=True)
+    if currency is not None:
+        currency = currency.upper()
+        if currency not in vocab.CURRENCIES:
+            row.fail("currency", f"{currency[:10]!r} is not an ISO 4217 currency code")
+    return currency
+
+
+def _brand(row: _Row) -> str | None:
+    return row.text("brand")
+
+
+def _tier(row: _Row) -> str | None:
+    return row.choice("tier", vocab.TIERS)
+
+
+def _material(row: _Row) -> tuple[str | None, str | None]:
+    material = row.text("material")
+    family = None
+    if material is not None:
+        material = material.lower()
+        family = vocab.material_family(material)
+        if family == vocab.OTHER_FAMILY:
+            row.warnings.append(
+                Problem("material", f"{material!r} is not in the vocabulary; filed under 'other'")
+            )
+    return material, family
+
+
+def _in_stock(row: _Row) -> bool:
+    return row.flag("in_stock", True)
+
+
+def _limited(row: _Row) -> bool:
+    return row.flag("limited_edition", False)
+
+
+def _width(row: _Row) -> tuple[Decimal | None, str | None]:
+    width = row.decimal("width_cm", WIDTH_RE, "use a width in centimetres like 18.5", required=True)
+    if width is not None and (width <= 0 or width > MAX_WIDTH_CM):
+        row.fail("width_cm", f"must be more than 0 and at most {MAX_WIDTH_CM} cm")
+        width = None
+    return width, (vocab.size_for_width(width) if width is not None else None)
+
+
+def _silhouette(row: _Row) -> str | None:
+    return row.choice("silhouette", vocab.SILHOUETTES, required=True)
+
+
+def _strap(row: _Row) -> bool:
+    return row.flag("detachable_strap", False)
+
+
+def _size(row: _Row) -> str | None:
+    return row.choice("size", vocab.SIZES)
+
+
 def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
     """Validate a raw row; return the record and its warnings, or raise RowInvalid."""
-    row = _Row(raw)
+    return _parse(_Row(raw))
+
+
+class ItemParser:
+    """:func:`parse_item` for many rows: each field's verdict on a value is kept.
+
+    A catalog repeats most of its cells (kinds, vocabulary lists, colours, currencies,
+    flags, many prices), and each remembered step reads one cell and nothing else, so
+    a value seen before gets the same value, problems and warnings without being read
+    again (tests/test_import_fast_path.py holds the two to the same answers).
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[str, dict[str, _Verdict]] = {}
+
+    def __call__(self, raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
+        return _parse(_Row(raw, self._memo))
+
+
+def _parse(row: _Row) -> tuple[ItemRecord, list[Problem]]:
+    raw = row.raw
     sku_raw = row.text("sku", required=True)
     sku = None
     if sku_raw is not None:
@@ -339,52 +497,30 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
         elif sku in RESERVED_SKUS:
             row.fail("sku", f"{sku!r} is reserved (it names an API route); choose another sku")
             sku = None
-    kind = row.choice("kind", vocab.KINDS, required=True)
+    kind = row.read("kind", _kind)
     name = row.text("name", required=True)
-    occasions = row.vocab_list("occasions", vocab.OCCASIONS)
-    colours, colour_labels = _colours(row)
-    styles = row.vocab_list("styles", vocab.STYLES)
-    seasons = row.vocab_list("seasons", vocab.SEASONS)
-    sustainability = _sustainability(row)
-    price = row.decimal(
-        "price", PRICE_RE, "use a plain decimal like 129.90 (no currency sign, '.' as separator)",
-        required=True,
-    )
-    currency = row.text("currency", required=True)
-    if currency is not None:
-        currency = currency.upper()
-        if currency not in vocab.CURRENCIES:
-            row.fail("currency", f"{currency[:10]!r} is not an ISO 4217 currency code")
-    brand = row.text("brand")
-    tier = row.choice("tier", vocab.TIERS)
-    material = row.text("material")
-    family = None
-    if material is not None:
-        material = material.lower()
-        family = vocab.material_family(material)
-        if family == vocab.OTHER_FAMILY:
-            row.warnings.append(
-                Problem("material", f"{material!r} is not in the vocabulary; filed under 'other'")
-            )
-    in_stock = row.flag("in_stock", True)
-    limited = row.flag("limited_edition", False)
+    occasions = row.read("occasions", _occasions)
+    colours, colour_labels = row.read("colours", _colours)
+    styles = row.read("styles", _styles)
+    seasons = row.read("seasons", _seasons)
+    sustainability = row.read("sustainability", _sustainability)
+    price = row.read("price", _price)
+    currency = row.read("currency", _currency)
+    brand = row.read("brand", _brand)
+    tier = row.read("tier", _tier)
+    material, family = row.read("material", _material)
+    in_stock = row.read("in_stock", _in_stock)
+    limited = row.read("limited_edition", _limited)
     image = row.text("image")
     url = _url(row)
 
     width = size = silhouette = None
     strap = False
     if kind == "bag":
-        width = row.decimal(
-            "width_cm", WIDTH_RE, "use a width in centimetres like 18.5", required=True
-        )
-        if width is not None and (width <= 0 or width > MAX_WIDTH_CM):
-            row.fail("width_cm", f"must be more than 0 and at most {MAX_WIDTH_CM} cm")
-            width = None
-        if width is not None:
-            size = vocab.size_for_width(width)
-        silhouette = row.choice("silhouette", vocab.SILHOUETTES, required=True)
-        strap = row.flag("detachable_strap", False)
-        given_size = row.choice("size", vocab.SIZES)
+        width, size = row.read("width_cm", _width)
+        silhouette = row.read("silhouette", _silhouette)
+        strap = row.read("detachable_strap", _strap)
+        given_size = row.read("size", _size)
         if given_size and size and given_size != size:
             row.fail("size", f"is derived from width_cm ({width} cm is {size}), not {given_size!r}")
     elif kind == "outfit":
@@ -393,7 +529,7 @@ def parse_item(raw: Mapping[str, Any]) -> tuple[ItemRecord, list[Problem]]:
             if not _blank(value) and value is not False and value != "false":
                 row.fail(name_, "only bags have this field")
 
-    unknown = [k for k in raw if k not in FIELDS and k not in DERIVED]
+    unknown = [k for k in raw if k not in _KNOWN_FIELDS]
     if unknown:
         row.warnings.append(Problem(unknown[0], f"unknown field(s) ignored: {', '.join(map(str, unknown))}"))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,13 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lookbook.catalog.models import Item
-from lookbook.catalog.records import ItemRecord, RowInvalid, parse_item
+from lookbook.catalog.records import ItemParser, ItemRecord, RowInvalid
 from lookbook.catalog.rules import RuleRecord, kinds_of, parse_rule, upsert_rules
 from lookbook.catalog.rules import check_references as check_rule_references
-from lookbook.catalog.store import BATCH, chunked, upsert_records
+from lookbook.catalog.store import BATCH, bulk_write, chunked, upsert_records
 from lookbook.lookbooks.records import LookbookRecord, check_references, parse_lookbook
 from lookbook.lookbooks.store import upsert_lookbooks
 from lookbook.transfer.exporter import ESCAPED_COLUMN, unneutralise
+from lookbook.transfer.write_behind import WriteBehind
 
 REQUIRED_COLUMNS = ("sku", "kind", "name", "colours", "price", "currency")
 CSV_FIELD_LIMIT = 128 * 1024
@@ -176,19 +177,25 @@ class CsvRows:
     def __iter__(self) -> Iterator[RawRow]:
         reader = csv.reader(io.StringIO(self._text, newline=""), strict=True)
         columns = self.columns
+        width = len(columns)
+        unnamed = "" in columns  # cells under a blank header are dropped
+        escaped = ESCAPED_COLUMN in columns
         count = 0
         try:
             next(reader)
             for cells in reader:
                 location = f"line {reader.line_num}"
-                if not any(c.strip() for c in cells):
+                if not "".join(cells).strip():  # every cell blank (or none at all)
                     continue
                 count += 1
-                if len(cells) != len(columns):
-                    yield RawRow(location, {"__ragged__": (len(cells), len(columns))})
+                if len(cells) != width:
+                    yield RawRow(location, {"__ragged__": (len(cells), width)})
                     continue
-                data = {c: v for c, v in zip(columns, cells, strict=True) if c}
-                if data.pop(ESCAPED_COLUMN, "").strip().lower() in ("yes", "true", "1"):
+                if unnamed:
+                    data = {c: v for c, v in zip(columns, cells, strict=True) if c}
+                else:
+                    data = dict(zip(columns, cells, strict=True))
+                if escaped and data.pop(ESCAPED_COLUMN, "").strip().lower() in ("yes", "true", "1"):
                     data = {c: unneutralise(v) for c, v in data.items()}  # our own export
                 yield RawRow(location, data)
         except csv.Error as exc:
@@ -299,6 +306,7 @@ class _Validator:
         self.seen: dict[str, str] = {}
         self.kinds: dict[str, str] = {}
         self.image_paths: dict[str, Path] = {}
+        self.parse = ItemParser()
 
     def __call__(self, row: RawRow) -> ItemRecord | None:
         """Return the row's record, or None after adding its problems to the report."""
@@ -315,13 +323,14 @@ class _Validator:
             return None
         sku_hint = data.get("sku") if isinstance(data.get("sku"), str) else None
         try:
-            record, warnings = parse_item(data)
+            record, warnings = self.parse(data)
         except RowInvalid as exc:
             report.errors.extend(
                 RowIssue(row.location, sku_hint, p.field, p.message) for p in exc.problems
             )
             return None
-        report.warnings.extend(RowIssue(row.location, record.sku, w.field, w.message) for w in warnings)
+        if warnings:
+            report.warnings.extend(RowIssue(row.location, record.sku, w.field, w.message) for w in warnings)
         if record.sku in self.seen:
             report.errors.append(RowIssue(row.location, record.sku, "sku",
                                           f"appears twice in the file (first on {self.seen[record.sku]})"))
@@ -430,22 +439,26 @@ def import_rows(
     ids: dict[str, int] = {}
     savepoint = session.begin_nested()
     try:
-        batch: list[ItemRecord] = []
-        for row in rows:
-            record = validate(row)
-            if progress:
-                progress(1)
-            if record is not None and not report.errors and not dry_run:
-                batch.append(record)
-                if len(batch) >= BATCH:
-                    _write_batch(session, batch, report, ids)
-                    batch = []
-        books = _validate_lookbooks(session, raw_books or [], validate.kinds, report)
-        rules = _validate_rules(session, raw_rules, validate.kinds, report)
-        if report.errors or dry_run:
-            savepoint.rollback()
-            return report
-        _write_batch(session, batch, report, ids)
+        threaded = session.connection().dialect.name == "postgresql"
+        with bulk_write(session, 0 if dry_run else _size_hint(rows)), \
+                WriteBehind(threaded=threaded) as writes:
+            batch: list[ItemRecord] = []
+            for row in rows:
+                record = validate(row)
+                if progress:
+                    progress(1)
+                if record is not None and not report.errors and not dry_run:
+                    batch.append(record)
+                    if len(batch) >= BATCH:
+                        writes.submit(_write_batch, session, batch, report, ids)
+                        batch = []
+            writes.wait()  # the session is ours again
+            books = _validate_lookbooks(session, raw_books or [], validate.kinds, report)
+            rules = _validate_rules(session, raw_rules, validate.kinds, report)
+            if report.errors or dry_run:
+                savepoint.rollback()
+                return report
+            _write_batch(session, batch, report, ids)
         for sku, path in validate.image_paths.items():
             try:
                 images.attach(session, ids[sku], path)  # type: ignore[union-attr]
@@ -474,6 +487,11 @@ def import_rows(
         raise
     report.written = True
     return report
+
+
+def _size_hint(rows: Iterable[RawRow]) -> int:
+    """Return about how many rows there are (0 when the iterable cannot tell)."""
+    return len(rows) if isinstance(rows, Sized) else 0
 
 
 def _write_batch(session: Session, batch: list[ItemRecord], report: ImportReport,
