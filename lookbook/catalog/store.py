@@ -106,16 +106,21 @@ def fetch_records(
         for part in chunked(ids, 500):
             tag_rows.extend(session.execute(tag_q.where(ItemTag.item_id.in_(part))))
             colour_rows.extend(session.execute(col_q.where(ItemColour.item_id.in_(part))))
+    # Rows arrive in (item, facet, position) order: group them by following the runs
+    # (a 100k catalog has ~700k tag rows; dictionary look-ups per row cost a second).
     tags: dict[int, dict[str, list[str]]] = {}
+    current_item: int | None = None
+    current_facet: str | None = None
+    by_facet: dict[str, list[str]] = {}
+    values: list[str] = []
     for item_id, facet, value in tag_rows:
-        by_facet = tags.get(item_id)
-        if by_facet is None:
+        if item_id != current_item:
+            current_item, current_facet = item_id, None
             by_facet = tags[item_id] = {}
-        values = by_facet.get(facet)
-        if values is None:
-            by_facet[facet] = [value]
-        else:
-            values.append(value)
+        if facet != current_facet:
+            current_facet = facet
+            values = by_facet[facet] = []
+        values.append(value)
     colours: dict[int, tuple[list[tuple[str, str]], list[str | None]]] = {}
     for item_id, name, hex_value, label in colour_rows:
         held = colours.get(item_id)
@@ -124,16 +129,20 @@ def fetch_records(
         held[0].append((name, hex_value))
         held[1].append(label)
     no_tags: dict[str, list[str]] = {}
+    no_colours: tuple[list[tuple[str, str]], list[str | None]] = ([], [])
     out: dict[str, tuple[int, ItemRecord]] = {}
-    for r in rows:
-        item_id = r[0]
-        fields_: dict[str, Any] = dict(zip(SCALAR_COLUMNS, r[1:], strict=True))
+    for (item_id, sku, kind, name, material, material_family, price, currency, brand, tier, in_stock,
+         limited_edition, width_cm, size, silhouette, detachable_strap, url) in rows:
         facets = tags.get(item_id, no_tags)
-        for facet in TAG_FACETS:
-            fields_[facet] = list(facets.get(facet, ()))
-        pairs, labels = colours.get(item_id, ([], []))
-        own = labels if any(labels) else []
-        out[r[1]] = (item_id, ItemRecord(**fields_, colours=pairs, colour_labels=own))
+        pairs, labels = colours.get(item_id, no_colours)
+        out[sku] = (item_id, ItemRecord(
+            sku=sku, kind=kind, name=name, material=material, material_family=material_family,
+            price=price, currency=currency, brand=brand, tier=tier, in_stock=in_stock,
+            limited_edition=limited_edition, width_cm=width_cm, size=size, silhouette=silhouette,
+            detachable_strap=detachable_strap, url=url,
+            occasions=facets.get("occasions") or [], styles=facets.get("styles") or [],
+            seasons=facets.get("seasons") or [], sustainability=facets.get("sustainability") or [],
+            colours=list(pairs), colour_labels=list(labels) if any(labels) else []))
     return out
 
 
