@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -164,17 +165,25 @@ def build_transformer() -> ColumnTransformer:
     return ColumnTransformer(parts, remainder="drop", sparse_threshold=0.0, n_jobs=None)
 
 
+def _flags(r: ItemRecord) -> list[str]:
+    return ((["limited_edition"] if r.limited_edition else [])
+            + (["detachable_strap"] if r.detachable_strap else []))
+
+
+# How each of COLUMNS is read from a record (one definition for ``rows`` and RowEncoder).
+_READ = {
+    "occasions": lambda r: r.occasions, "styles": lambda r: r.styles,
+    "family": lambda r: r.material_family or "none", "silhouette": lambda r: r.silhouette or "none",
+    "size": lambda r: r.size or "none", "seasons": lambda r: r.seasons, "tier": lambda r: r.tier or "none",
+    "flags": _flags, "colours": colours_of, "price": lambda r: float(r.price or 0),
+}
+
+
 def rows(records: Sequence[ItemRecord]) -> np.ndarray:
     """Return records as the transformer's object-array input."""
     out = np.empty((len(records), len(COLUMNS)), dtype=object)
     for i, r in enumerate(records):
-        flags = [f for f, on in (("limited_edition", r.limited_edition),
-                                 ("detachable_strap", r.detachable_strap)) if on]
-        out[i] = (
-            r.occasions, r.styles, r.material_family or "none", r.silhouette or "none",
-            r.size or "none", r.seasons, r.tier or "none", flags,
-            colours_of(r), float(r.price or 0),
-        )
+        out[i] = tuple(_READ[c](r) for c in COLUMNS)
     return out
 
 
@@ -218,30 +227,28 @@ class RowEncoder:
         out = np.zeros((len(records), self.width), dtype=np.float32)
         if not len(records):
             return out
-        data = rows(records)
-        flat = out.reshape(-1)
-        at: list[int] = []  # flat positions and values, written at once
-        values: list[float] = []
-        width = self.width
-        for r, row in enumerate(data.tolist()):
-            base = r * width
-            for column, start, index, mean in self.multi:
-                hits = [index[v] for v in (row[column] or ()) if v in index]
-                if hits:
-                    value = 1.0 / len(hits) if mean else 1.0
-                    at.extend(base + start + h for h in hits)
-                    values.extend([value] * len(hits))
-            for column, start, index in self.single:
-                hit = index.get(row[column])
-                if hit is not None:
-                    at.append(base + start + hit)
-                    values.append(1.0)
-        if at:
-            flat[np.array(at, dtype=np.int64)] = np.array(values, dtype=np.float32)
+        # Column by column over all records (a fit encodes 100k bags): each block is one
+        # pass of dictionary look-ups and one array write, not a Python loop per row.
+        n_rows = len(records)
+        for column, start, index, mean in self.multi:
+            read = _READ[COLUMNS[column]]
+            hits = [[index[v] for v in (read(r) or ()) if v in index] for r in records]
+            counts = np.fromiter(map(len, hits), dtype=np.int64, count=n_rows)
+            if counts.any():
+                at = np.repeat(np.arange(n_rows), counts)
+                cols = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=int(counts.sum()))
+                share = (1.0 / np.maximum(counts, 1)) if mean else np.ones(n_rows)
+                out[at, start + cols] = share[at]
+        for column, start, index in self.single:
+            read = _READ[COLUMNS[column]]
+            codes = np.fromiter((index.get(read(r), -1) for r in records), dtype=np.int64, count=n_rows)
+            found = np.flatnonzero(codes >= 0)
+            out[found, start + codes[found]] = 1.0
         if self.palette is not None:
             start, encoder = self.palette
             n = len(encoder.feature_names_)
-            for r, colours in enumerate(data[:, COLUMNS.index("colours")].tolist()):
+            for r, record in enumerate(records):
+                colours = colours_of(record)
                 # The encoding reads the primary colour and whether any other one is
                 # metallic: keyed by just that, 75k bags share a few dozen encodings.
                 key = (tuple(colours[0]), any(harmony.colour(n, h).metallic for n, h in colours[1:])) \
@@ -250,11 +257,11 @@ class RowEncoder:
                 if vec is None:
                     if len(self._palettes) >= PALETTES_KEPT:  # ad-hoc outfits bring any palette
                         self._palettes.clear()
-                    vec = self._palettes[key] = encoder._encode(tuple(tuple(c) for c in (colours or ())))
+                    vec = self._palettes[key] = encoder._encode(tuple(colours))
                 out[r, start:start + n] = vec
         if self.price is not None:
-            start, column = self.price
-            prices = np.array([float(v or 0) for v in data[:, column].tolist()])
+            start, _column = self.price
+            prices = np.fromiter((float(r.price or 0) for r in records), dtype=np.float64, count=n_rows)
             out[:, start:start + len(PRICE_CENTRES)] = price_bins(prices)
         return out
 
