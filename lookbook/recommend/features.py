@@ -38,6 +38,7 @@ LAB_NAMES = ("L", "a", "b")
 CONVEX_GROUPS = (*MULTI, *SINGLE, "colour:light", "cname", "price")
 SIGNED_GROUPS = ("lab",)
 PALETTES_KEPT = 4096  # encoded palettes a RowEncoder keeps
+COLUMNWISE_FROM = 64  # records from which a RowEncoder writes blocks column by column
 
 
 class MultiHotEncoder(TransformerMixin, BaseEstimator):
@@ -227,23 +228,11 @@ class RowEncoder:
         out = np.zeros((len(records), self.width), dtype=np.float32)
         if not len(records):
             return out
-        # Column by column over all records (a fit encodes 100k bags): each block is one
-        # pass of dictionary look-ups and one array write, not a Python loop per row.
         n_rows = len(records)
-        for column, start, index, mean in self.multi:
-            read = _READ[COLUMNS[column]]
-            hits = [[index[v] for v in (read(r) or ()) if v in index] for r in records]
-            counts = np.fromiter(map(len, hits), dtype=np.int64, count=n_rows)
-            if counts.any():
-                at = np.repeat(np.arange(n_rows), counts)
-                cols = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=int(counts.sum()))
-                share = (1.0 / np.maximum(counts, 1)) if mean else np.ones(n_rows)
-                out[at, start + cols] = share[at]
-        for column, start, index in self.single:
-            read = _READ[COLUMNS[column]]
-            codes = np.fromiter((index.get(read(r), -1) for r in records), dtype=np.int64, count=n_rows)
-            found = np.flatnonzero(codes >= 0)
-            out[found, start + codes[found]] = 1.0
+        if n_rows < COLUMNWISE_FROM:
+            self._one_hot_by_row(records, out)
+        else:
+            self._one_hot_by_column(records, out)
         if self.palette is not None:
             start, encoder = self.palette
             n = len(encoder.feature_names_)
@@ -264,6 +253,38 @@ class RowEncoder:
             prices = np.fromiter((float(r.price or 0) for r in records), dtype=np.float64, count=n_rows)
             out[:, start:start + len(PRICE_CENTRES)] = price_bins(prices)
         return out
+
+
+    def _one_hot_by_row(self, records: Sequence[ItemRecord], out: np.ndarray) -> None:
+        """Write the multi- and one-hot blocks record by record (cheapest for a few rows)."""
+        for r, record in enumerate(records):
+            for column, start, index, mean in self.multi:
+                hits = [index[v] for v in (_READ[COLUMNS[column]](record) or ()) if v in index]
+                if hits:
+                    out[r, [start + h for h in hits]] = 1.0 / len(hits) if mean else 1.0
+            for column, start, index in self.single:
+                hit = index.get(_READ[COLUMNS[column]](record))
+                if hit is not None:
+                    out[r, start + hit] = 1.0
+
+    def _one_hot_by_column(self, records: Sequence[ItemRecord], out: np.ndarray) -> None:
+        """Write the same blocks column by column over all records (a fit encodes 100k
+        bags): each block is one pass of look-ups and one array write, not a loop per row."""
+        n_rows = len(records)
+        for column, start, index, mean in self.multi:
+            read = _READ[COLUMNS[column]]
+            hits = [[index[v] for v in (read(r) or ()) if v in index] for r in records]
+            counts = np.fromiter(map(len, hits), dtype=np.int64, count=n_rows)
+            if counts.any():
+                at = np.repeat(np.arange(n_rows), counts)
+                cols = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=int(counts.sum()))
+                share = (1.0 / np.maximum(counts, 1)) if mean else np.ones(n_rows)
+                out[at, start + cols] = share[at]
+        for column, start, index in self.single:
+            read = _READ[COLUMNS[column]]
+            codes = np.fromiter((index.get(read(r), -1) for r in records), dtype=np.int64, count=n_rows)
+            found = np.flatnonzero(codes >= 0)
+            out[found, start + codes[found]] = 1.0
 
 
 def fitted_transformer() -> ColumnTransformer:
