@@ -43,7 +43,7 @@ def _item(item: Item, rec: Recommender) -> Any:
     """Return an item's API JSON, spliced in pre-encoded when the revision's table holds it."""
     if rec.items is None:
         return item_json(item)
-    return orjson.Fragment(rec.items.encoded(rec.served.catalog_revision, request.root_url, item,
+    return orjson.Fragment(rec.items.encoded(rec.served.catalog_revision, site(), item,
                                              lambda i: orjson.dumps(item_json(i))))
 
 
@@ -118,9 +118,13 @@ OPERATIONS: dict[str, Callable[[str, Mapping[str, Any], Recommender], dict[str, 
 def question_key(kind: str, sku: str, source: Mapping[str, Any]) -> tuple:
     """Name a question: the site it is asked on (URLs in answers are absolute), kind, sku, params."""
     pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
-    # The parts of ``request.root_url`` (building that URL costs more than the cache lookup).
-    site = (request.scheme, request.host, request.root_path)
-    return (site, kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
+    return (site(), kind, sku, tuple(sorted((str(k), str(v)) for k, v in pairs)))
+
+
+def site() -> tuple[str, str, str]:
+    """Name the site a request asks on (URLs in answers are absolute): the parts of
+    ``request.root_url``, which costs more to build than a cache look-up."""
+    return (request.scheme, request.host, request.root_path)
 
 
 def answer(kind: str, sku: str, source: Mapping[str, Any]) -> tuple[Encoded, str]:

@@ -98,7 +98,7 @@ class ItemTable:
         self._put_many(revision, {full: value})
         return value
 
-    def encoded(self, revision: str, site: str, item: Any, encode: Callable[[Any], bytes]) -> bytes:
+    def encoded(self, revision: str, site: Hashable, item: Any, encode: Callable[[Any], bytes]) -> bytes:
         """Return an item's API JSON encoded for ``site``, encoding it once per revision."""
         key = ("json", site, item.sku)
         held = self._get_many(revision, [key])
