@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from lookbook.batchwork import collector_paused
 from lookbook.database import Database
 from lookbook.recommend.data import Catalog, load_catalog
 from lookbook.recommend.estimator import BagRecommender
@@ -197,10 +198,11 @@ def fit_and_save(db: Database, models_dir: Path, *, evaluate: bool = True,
 
     say = progress or (lambda _msg: None)
     say("reading the catalog")
-    with db.session() as session:
-        catalog = load_catalog(session)
-    say(f"fitting on {len(catalog.bags)} bags and {len(catalog.outfits)} outfits")
-    model, seconds = fit_catalog(catalog)
+    with collector_paused():  # millions of long-lived objects: see lookbook.batchwork
+        with db.session() as session:
+            catalog = load_catalog(session)
+        say(f"fitting on {len(catalog.bags)} bags and {len(catalog.outfits)} outfits")
+        model, seconds = fit_catalog(catalog)
     scores = reach = None
     if evaluate and len(set(catalog.looks)) >= 2:
         say(f"evaluating on {len(catalog.looks)} curated looks")

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lookbook.batchwork import collector_paused
 from lookbook.catalog.models import Item
 from lookbook.catalog.records import ItemParser, ItemRecord, RowInvalid
 from lookbook.catalog.rules import RuleRecord, kinds_of, parse_rule, upsert_rules
@@ -432,8 +433,15 @@ def import_rows(
     end any problem rolls the savepoint back: a report with errors wrote nothing.
     Curator rules come as ``raw_rules`` or, from a JSON document, with its lookbooks.
     """
-    if raw_rules is None:
-        raw_rules = getattr(raw_books, "rules", [])
+    rules: list[RawRow] = getattr(raw_books, "rules", []) if raw_rules is None else raw_rules
+    with collector_paused():  # 100k rows of records, memos and batches: see lookbook.batchwork
+        return _import_rows(session, rows, raw_books, dry_run=dry_run, base_dir=base_dir,
+                            images=images, progress=progress, raw_rules=rules)
+
+
+def _import_rows(session: Session, rows: Iterable[RawRow], raw_books: list[RawRow] | None, *,
+                 dry_run: bool, base_dir: Path | None, images: ImageAttacher | None,
+                 progress: Callable[[int], None] | None, raw_rules: list[RawRow]) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     validate = _Validator(report, base_dir, images)
     ids: dict[str, int] = {}
