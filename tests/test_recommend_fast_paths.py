@@ -214,9 +214,11 @@ def test_a_worker_s_start_up_objects_leave_the_collector_s_sight_and_new_garbage
         pass
 
     try:
-        before = len(gc.get_objects())
         settle_heap()
-        assert gc.get_freeze_count() >= before * 0.9
+        frozen = gc.get_freeze_count()
+        # Everything alive now sits in the permanent generation, out of every collection;
+        # the generations the collector walks hold only what was made since.
+        assert frozen > 10_000 and len(gc.get_objects()) < frozen * 0.01
         cycle = Node()
         cycle.self = cycle  # type: ignore[attr-defined]
         alive = weakref.ref(cycle)
