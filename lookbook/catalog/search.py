@@ -42,7 +42,8 @@ def words(text: str) -> list[str]:
 
 
 class NameHasWords(_Element[bool]):
-    """True when every word starts a word of the item's name (compiled per database).
+    """True when every word starts a word of the item's name: PostgreSQL's stored words
+    (SQLite answers the same question with ``FtsMatches``, see ``matches_text``).
 
     Cacheable: the query text is a bound parameter of the element (listed in
     ``_traverse_internals``), so SQLAlchemy compiles the SQL once and only the value
@@ -52,12 +53,10 @@ class NameHasWords(_Element[bool]):
     type = Boolean()
     inherit_cache = True
     _is_implicitly_boolean = True  # a predicate: never rendered as "(...) = 1"
-    _traverse_internals = [("fts", InternalTraversal.dp_clauseelement),
-                           ("tsquery", InternalTraversal.dp_clauseelement)]
+    _traverse_internals = [("tsquery", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, terms: list[str]) -> None:
         # Letters and digits only reach here (see ``words``): no query syntax.
-        self.fts: BindParameter[str] = bindparam(None, " ".join(f'"{w}"*' for w in terms), unique=True)
         self.tsquery: BindParameter[str] = bindparam(None, " & ".join(f"{w}:*" for w in terms), unique=True)
 
 
@@ -97,12 +96,6 @@ class SkuStartsWith(_Element[bool]):
         self.pattern: BindParameter[str] = bindparam(None, like_escape(prefix) + "%", unique=True)
 
 
-@compiles(NameHasWords, "sqlite")
-def _name_sqlite(element: NameHasWords, compiler: Any, **kw: Any) -> str:
-    param = compiler.process(element.fts, **kw)
-    return f"items.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH {param})"  # noqa: S608
-
-
 @compiles(NameHasWords, "postgresql")
 def _name_postgresql(element: NameHasWords, compiler: Any, **kw: Any) -> str:
     # The stored words (migration 0010): testing a row is a comparison, not a to_tsvector.
@@ -112,7 +105,7 @@ def _name_postgresql(element: NameHasWords, compiler: Any, **kw: Any) -> str:
 
 @compiles(NameHasWords)
 def _name_other(element: NameHasWords, compiler: Any, **kw: Any) -> str:  # pragma: no cover
-    raise NotImplementedError("name search needs SQLite's FTS5 or PostgreSQL")
+    raise NotImplementedError("the stored words are PostgreSQL's; SQLite searches FTS5 (FtsMatches)")
 
 
 @compiles(SkuStartsWith, "postgresql")
