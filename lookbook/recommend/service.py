@@ -131,8 +131,8 @@ class Recommender:
     def _rules_from_book(self, outfit_id: int | None, bag_id: int | None
                          ) -> tuple[tuple[str, ...], frozenset[str]]:
         """Pick one outfit's (or bag's) rules from every rule, read once per revision."""
-        book = self.items.value(self.served.catalog_revision, ("rule book",), self._rule_book) \
-            if self.items is not None else self._rule_book()
+        assert self.items is not None  # only asked with the revision's table (see rules)
+        book = self.items.value(self.served.catalog_revision, ("rule book",), self._rule_book)
         if bag_id is not None and outfit_id is None:
             chosen = book.by_bag.get(bag_id, ())
         else:
@@ -182,9 +182,8 @@ class Recommender:
 
     def hidden_everywhere(self) -> set[str]:
         """Return the skus of bags curators hid everywhere."""
-        if self.items is not None:
-            return set(self.items.value(self.served.catalog_revision, ("hidden everywhere",),
-                                        self._hidden_everywhere))
+        if self.items is not None:  # the rule book's: no query of its own
+            return set(self.rules()[1])
         return set(self._hidden_everywhere())
 
     def _hidden_everywhere(self) -> frozenset[str]:
