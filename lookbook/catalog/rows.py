@@ -128,8 +128,9 @@ class _Read:
         sql = str(statement.compile(dialect=dialect))
         self.head, _, self.tail = sql.partition(_EXPANDED)  # no IN list: all of it in head
         self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        self.convert = [c.type.dialect_impl(dialect).result_processor(dialect, None)
-                        for c in statement.selected_columns]
+        convert = [c.type.dialect_impl(dialect).result_processor(dialect, None)
+                   for c in statement.selected_columns]
+        self.convert = [(i, fn) for i, fn in enumerate(convert) if fn is not None]
 
     def rows(self, cursor: Any, keys: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         if keys is None:
@@ -137,13 +138,12 @@ class _Read:
         else:
             cursor.execute(f"{self.head}{', '.join([self.mark] * len(keys))}{self.tail}", list(keys))
         found = cursor.fetchall()
-        pairs = [(i, fn) for i, fn in enumerate(self.convert) if fn is not None]
-        if not pairs:
+        if not self.convert:
             return [tuple(r) for r in found]
         out = []
         for raw in found:
             row = list(raw)
-            for i, fn in pairs:
+            for i, fn in self.convert:
                 row[i] = fn(row[i])
             out.append(tuple(row))
         return out
