@@ -263,19 +263,13 @@ class BagRecommender(BaseEstimator):
 
     def _bounds(self, q: np.ndarray) -> tuple[float, float]:
         """Return the lowest and highest score any bag could get from bag-space weights ``q``."""
-        starts = self.group_starts_
-        if not len(starts):
-            return 0.0, 0.0
-        pos, neg = np.maximum(q, 0), np.minimum(q, 0)
-        hi = np.where(self.group_convex_, np.maximum.reduceat(pos, starts), np.add.reduceat(pos, starts))
-        lo = np.where(self.group_convex_, np.minimum.reduceat(neg, starts), np.add.reduceat(neg, starts))
-        spread = np.add.reduceat(np.abs(q), starts)
-        hi = np.where(self.group_signed_, spread, hi)
-        lo = np.where(self.group_signed_, -spread, lo)
-        return float(lo.sum()), float(hi.sum())
+        lo, hi = self._bounds_many(q[None, :])[0]
+        return float(lo), float(hi)
 
     def _bounds_many(self, profiles: np.ndarray) -> np.ndarray:
-        """Return ``_bounds`` of each row of ``profiles`` as an (n, 2) float32 array."""
+        """Return (lowest, highest) score any bag could get from each row of bag-space
+        weights ``profiles``, as an (n, 2) float32 array: per feature group, the largest
+        weight of a convex group, the sum of another's, the spread of a signed one."""
         starts = self.group_starts_
         out = np.zeros((len(profiles), 2), dtype=np.float32)
         if not len(starts) or not len(profiles):
