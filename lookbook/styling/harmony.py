@@ -148,18 +148,23 @@ def _pair_relations(outfit_lch: np.ndarray, bag_lch: np.ndarray, de: np.ndarray)
 
 def _strengths(outfit: Sequence[Colour], bag_lab: np.ndarray) -> np.ndarray:
     """Return (5, n_bag) relation strengths of bag colours (CIELAB rows) to an outfit palette."""
-    out = np.zeros((len(RELATIONS), len(bag_lab)))
     if not outfit or not len(bag_lab):
-        return out
+        return np.zeros((len(RELATIONS), len(bag_lab)))
     o_lab = np.array([c.lab for c in outfit])
     de = deltaE_ciede2000(o_lab[:, None, :], bag_lab[None, :, :])
-    per_colour = _pair_relations(np.array([c.lch for c in outfit]), lab_to_lch(bag_lab), de)
+    bag_lch = lab_to_lch(bag_lab)
+    return _palette_strengths(_pair_relations(np.array([c.lch for c in outfit]), bag_lch, de),
+                              outfit, bag_lch)
+
+
+def _palette_strengths(per_colour: np.ndarray, outfit: Sequence[Colour], bag_lch: np.ndarray) -> np.ndarray:
+    """Combine (5, n_outfit, n_bag) per-colour strengths into a palette's (5, n_bag): each
+    colour weighed by its place, the strongest kept; a bold bag contrasts an all-neutral outfit."""
     weights = np.array([POSITION_WEIGHTS[min(i, len(POSITION_WEIGHTS) - 1)] for i in range(len(outfit))])
     out = (per_colour * weights[None, :, None]).max(axis=1)
-    if all(c.neutral for c in outfit):  # a bold colour against an all-neutral outfit
-        bag_lch = lab_to_lch(bag_lab)
-        out[RELATIONS.index("contrast")] = np.maximum(
-            out[RELATIONS.index("contrast")], (bag_lch[:, 1] >= BOLD_MIN_C) * 1.0)
+    if all(c.neutral for c in outfit):
+        contrast = RELATIONS.index("contrast")
+        out[contrast] = np.maximum(out[contrast], (bag_lch[:, 1] >= BOLD_MIN_C) * 1.0)
     return out
 
 
@@ -192,12 +197,7 @@ def _vocabulary_strengths(palette_key: tuple[tuple[str, str], ...]) -> np.ndarra
     out = np.zeros((len(RELATIONS), len(swatches)))
     if palette_key:
         per_colour = np.stack([_colour_against_vocabulary(n, h) for n, h in palette_key], axis=1)
-        weights = np.array([POSITION_WEIGHTS[min(i, len(POSITION_WEIGHTS) - 1)]
-                            for i in range(len(palette_key))])
-        out = (per_colour * weights[None, :, None]).max(axis=1)
-        if all(colour(n, h).neutral for n, h in palette_key):  # as in _strengths
-            contrast = RELATIONS.index("contrast")
-            out[contrast] = np.maximum(out[contrast], (lab_to_lch(swatches)[:, 1] >= BOLD_MIN_C) * 1.0)
+        out = _palette_strengths(per_colour, palette(palette_key), lab_to_lch(swatches))
     out = out.astype(np.float32)
     out.setflags(write=False)
     return out
