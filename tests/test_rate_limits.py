@@ -64,3 +64,9 @@ def test_rate_limit_off_still_guards_sign_in(tmp_path, db):
     codes = [client.post("/login", data=form).status_code for _ in range(12)]
     assert 429 in codes and codes[0] != 429
     assert {client.get("/api/v1/items").status_code for _ in range(10)} == {200}
+    # The skip itself: no per-request limiter check is installed when limits are off,
+    # and it is when a site-wide limit is set.
+    limiter = app.extensions["lookbook.limiter"]
+    assert limiter._check_request_limit not in app.before_request_funcs[None]
+    limited = _app(tmp_path / "on", db)
+    assert limited.extensions["lookbook.limiter"]._check_request_limit in limited.before_request_funcs[None]
