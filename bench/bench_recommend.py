@@ -6,8 +6,9 @@ worker does), then times queries rotating over the outfits:
 
 * ``bags-for-outfit``: ``rank_bags`` with the API defaults (micro/mini, in stock,
   limit 5) plus the reasons of the five results -- everything but the database and JSON;
-* ``floor``: one float32 matrix-vector product over the same bag matrix plus
-  ``argpartition`` for the top 5, measured in the same run.
+* ``floor``: one float32 matrix-vector product over the same bag matrix (all of it, read
+  from the same feature-major copy the model scores from) plus ``argpartition`` for the
+  top 5, measured in the same run.
 
 Usage: ``python bench/bench_recommend.py [--bags N] [--outfits N] [--queries N]``
 """
@@ -110,6 +111,7 @@ def run(model: BagRecommender, catalog: Catalog, args, build: float, fit_s: floa
     filters = Filters(size=vocab.ACCENT_SIZES, in_stock=True)
     by_sku = {b.sku: b for b in bags}
     matrix = model.bag_matrix_
+    columns = np.asarray(model.scoring_matrix_).view(np.ndarray)
     rng = np.random.default_rng(3)
     queries = [outfits[i % len(outfits)] for i in rng.permutation(args.queries)]
 
@@ -122,7 +124,7 @@ def run(model: BagRecommender, catalog: Catalog, args, build: float, fit_s: floa
     qs = [model.outfit_profiles_[model.outfit_position_[o.sku]].copy() for o in queries]
 
     def floor(q: np.ndarray) -> np.ndarray:
-        scores = matrix @ q
+        scores = q @ columns
         return np.argpartition(-scores, 5)[:5]
 
     for i in range(50):  # warm up caches and the page cache behind the memory map
@@ -141,7 +143,7 @@ def run(model: BagRecommender, catalog: Catalog, args, build: float, fit_s: floa
     raw = matrix.shape[0] * matrix.shape[1] * 4
     arrays = sum(np.asarray(getattr(model, n)).nbytes for n in MODEL_ARRAYS)
     arrays += sum(np.asarray(getattr(model.bags_, n)).nbytes for n in model.bags_.ARRAYS)
-    bag_side = raw + model.similar_norms_.nbytes + sum(
+    bag_side = 2 * raw + model.similar_norms_.nbytes + sum(
         np.asarray(getattr(model.bags_, n)).nbytes for n in model.bags_.ARRAYS)
     print(f"BLAS threads: {args.threads}")
     print(f"catalog: {len(bags):,} bags x {matrix.shape[1]} features (float32), {len(outfits):,} outfits, "
@@ -155,7 +157,8 @@ def run(model: BagRecommender, catalog: Catalog, args, build: float, fit_s: floa
           f"(rows are stored in size order; the floor scans all of them)")
     print(f"fit: {fit_s:.2f} s   artifact load (memory-mapped): {load_s * 1000:.0f} ms")
     print(f"bag arrays: {bag_side / 1e6:.1f} MB = {bag_side / raw:.2f}x the raw float32 bag matrix "
-          f"({raw / 1e6:.1f} MB); all arrays incl. outfits {arrays / 1e6:.1f} MB")
+          f"({raw / 1e6:.1f} MB; kept twice: rows, and feature-major for scoring); "
+          f"all arrays incl. outfits {arrays / 1e6:.1f} MB")
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -55,6 +55,41 @@ def test_saved_model_loads_memory_mapped_and_ranks_the_same(db, tmp_path):
     assert np.allclose(a.scores, b.scores)
 
 
+def test_bags_are_scored_from_a_feature_major_copy_that_matches_the_rows(db, tmp_path):
+    """Scoring reads ``scoring_matrix_`` (features x bags, for speed); it must hold the same
+    numbers as the row-major bag matrix after a fit, after re-learning the crowded column
+    from other looks, and after loading -- and a copy of the wrong shape is refused."""
+    from lookbook.recommend.artifacts import fit_catalog
+    from lookbook.recommend.data import load_catalog
+    from lookbook.recommend.integrity import manifest
+
+    small_catalog(db)
+    with db.session() as session:
+        catalog = load_catalog(session)
+    fresh, _ = fit_catalog(catalog)
+    relearned = fresh.with_looks([("O2", "B2")], catalog.outfits)
+    fit_and_save(db, tmp_path, evaluate=False)
+    loaded, card = load_model(tmp_path)
+    assert isinstance(loaded.scoring_matrix_, np.memmap)  # shared pages, like the rows
+    o2 = next(o for o in catalog.outfits if o.sku == "O2")
+    for model in (fresh, relearned, loaded):
+        rows = np.asarray(model.bag_matrix_)
+        assert np.array_equal(np.asarray(model.scoring_matrix_), rows.T)
+        ranking = model.rank_bags(traits_of(o2), Filters(in_stock=None, size=()), 4,
+                                  outfit_vector=model.outfit_vector(sku="O2"))
+        q = model.weights_ @ ranking.pairs
+        expected = (rows @ q) * ranking.scale
+        got = model._scores_of_rows(q * np.float32(ranking.scale), 0, len(rows))
+        assert np.allclose(got, expected, atol=1e-5)
+    assert relearned.scoring_matrix_ is not fresh.scoring_matrix_
+
+    folder = tmp_path / card["arrays"]
+    np.save(folder / "scoring_matrix.npy", np.asarray(loaded.bag_matrix_).copy())  # rows, not columns
+    card["files"] = manifest(folder)  # checksums that agree: only the shape check can refuse it
+    with pytest.raises(ArtifactError, match="scoring_matrix_"):
+        load_model(tmp_path, card)
+
+
 def test_no_arrays_are_ever_unpickled(db, tmp_path):
     small_catalog(db)
     card = fit_and_save(db, tmp_path)

@@ -121,11 +121,15 @@ def check_consistency(model: Any) -> None:
         if not isinstance(value, np.memmap) or not value.filename or value.ndim == 0:
             continue
         rows = value.shape[0]
-        if name.startswith("bag_") and rows != n_bags:
+        if name == "scoring_matrix_":  # the bag matrix again, feature-major
+            if value.shape != (n_features, n_bags):
+                problems.append(f"{name} is {value.shape} for {n_features} features x {n_bags} bags")
+        elif name.startswith("bag_") and rows != n_bags:
             problems.append(f"{name} has {rows} rows for {n_bags} bag skus")
         elif name.startswith("outfit_") and rows != n_outfits:
             problems.append(f"{name} has {rows} rows for {n_outfits} outfit skus")
-        if name.endswith(("matrix_", "profiles_")) and value.ndim == 2 and value.shape[1] != n_features:
+        if name.endswith(("matrix_", "profiles_")) and name != "scoring_matrix_" and value.ndim == 2 \
+                and value.shape[1] != n_features:
             problems.append(f"{name} has {value.shape[1]} columns for {n_features} features")
         if value.dtype.kind == "f" and not np.isfinite(value).all():
             problems.append(f"{name} holds non-finite numbers")
