@@ -21,7 +21,7 @@ from lookbook.recommend.answer_cache import Encoded
 from lookbook.recommend.bundles import BundleAnswer, make_bundles
 from lookbook.recommend.request import RecommendQuery
 from lookbook.recommend.service import Answer, Recommender
-from lookbook.server import services
+from lookbook.server import answer_front, services
 
 bp = Blueprint("recommendations", __name__)
 MAX_BATCH = 20
@@ -136,6 +136,7 @@ def answer(kind: str, sku: str, source: Mapping[str, Any]) -> tuple[Encoded, str
     revision = services.answer_revision()  # a cached answer needs no session, no model call
     if revision is None:  # nothing names what the answer depends on: never remember it
         return Encoded.of(encode_json(operation(sku, source, services.recommender()))), "computed"
+    request.environ[answer_front.MARK] = revision  # the front may repeat it on this revision
     return services.answer_cache().encoded(
         question_key(kind, sku, source), revision,
         lambda: encode_json(operation(sku, source, services.recommender())))

@@ -5,9 +5,10 @@ with the weights ``w`` learned from curated looks (:mod:`lookbook.recommend.tast
 bag's score is ``X @ (w @ A)``: one float32 matrix-vector product over the fitted bag
 matrix (a maximum-inner-product nearest-neighbour search; rows are stored in size order,
 so a size filter reads one slice; the product reads a feature-major copy of the matrix,
-which BLAS streams about a third faster than the row-major one), then the hard-filter mask, argpartition, and MMR on
-a short list.  The curated kNN signal ("outfits like this were paired with...") is one
-pair feature: bags like the ones curators chose for similar outfits.  A result's
+which BLAS streams about a third faster than the row-major one), then the hard-filter
+mask, argpartition, and MMR on a short list.  The curated kNN signal ("outfits like this
+were paired with...") is one pair feature: bags like the ones curators chose for similar
+outfits.  A result's
 reasons are its largest contributions ``w * (A @ x_bag)`` (:mod:`lookbook.recommend.reasons`).
 """
 

@@ -84,9 +84,14 @@ def new_request_id() -> str:
     return f"{_ID_PREFIX}{next(_ID_COUNTER):016x}"
 
 
+def request_id_for(environ: dict) -> str:
+    """Return a request's id: the caller's X-Request-ID when it is well formed, else a new one."""
+    incoming = environ.get("HTTP_X_REQUEST_ID", "")
+    return incoming if incoming and _REQUEST_ID.match(incoming) else new_request_id()
+
+
 def _assign_request_id() -> None:
-    incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
-    g.request_id = incoming if incoming and _REQUEST_ID.match(incoming) else new_request_id()
+    g.request_id = request_id_for(request.environ)
 
 
 def _finish_response(resp: Response) -> Response:

@@ -103,19 +103,29 @@ def recommender() -> Recommender:
 def answer_revision() -> str | None:
     """Name this request's answers (see ``Recommender.answer_revision``), cheaply.
 
-    A cached answer needs only this name, so it is read without an ORM session: the
-    catalog revision on a pooled driver connection, the model the holder serves for it
-    and the click-through version this process holds.  When the click-through is due
-    for a re-read (or there is no revision row yet) the request's recommender names it.
+    A cached answer needs only this name, so it is read without an ORM session (see
+    :func:`answers_revision_of`).  When the click-through is due for a re-read (or there
+    is no revision row yet) the request's recommender names it.
     """
     if "answer_revision" not in g:
-        revision = read_revision(appdb.database()) if "recommender" not in g else None
-        cached = click_through().cached()
-        if revision is None or cached is None:
-            g.answer_revision = recommender().answer_revision
-        else:
-            g.answer_revision = service_answer_revision(model_holder().current(revision), cached)
+        revision = answers_revision_of(current_app) if "recommender" not in g else None
+        g.answer_revision = revision if revision is not None else recommender().answer_revision
     return g.answer_revision
+
+
+def answers_revision_of(app: Flask) -> str | None:
+    """Name what an app's answers depend on now, outside any request context: the catalog
+    revision on a pooled driver connection, the model the holder serves for it and the
+    click-through version the process holds.  None when the click-through is due for a
+    re-read or there is no revision row yet (then only a request's recommender can say).
+    """
+    cached = app.extensions[CLICK_THROUGH].cached()
+    if cached is None:
+        return None
+    revision = read_revision(app.extensions[appdb.EXTENSION])
+    if revision is None:
+        return None
+    return service_answer_revision(app.extensions[HOLDER].current(revision), cached)
 
 
 def model_answers(holder: ModelHolder, database: Database) -> tuple[bool, str]:
