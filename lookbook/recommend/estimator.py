@@ -8,8 +8,8 @@ so a size filter reads one slice; the product reads a feature-major copy of the 
 which BLAS streams about a third faster than the row-major one), then the hard-filter
 mask, argpartition, and MMR on a short list.  The curated kNN signal ("outfits like this
 were paired with...") is one pair feature: bags like the ones curators chose for similar
-outfits.  A result's
-reasons are its largest contributions ``w * (A @ x_bag)`` (:mod:`lookbook.recommend.reasons`).
+outfits.  A result's reasons are its largest contributions ``w * (A @ x_bag)``
+(:mod:`lookbook.recommend.reasons`).
 """
 
 from __future__ import annotations
