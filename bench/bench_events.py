@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_import import write_csv  # noqa: E402
 
 WRK = ["wrk", "-t2", "-c8"]
+SERVE_WORKER = "lookbook.server.fair_worker.FairThreadWorker"  # what `lookbook serve` runs
 
 
 def _wait(url: str, seconds: float = 60) -> None:
@@ -153,7 +154,7 @@ def main() -> None:
             n = len(json.loads(request.get_data())["events"])
             return {"received": n, "stored": n, "duplicates": 0, "ignored": []}, 202
     """))
-    bare = _serve([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4",
+    bare = _serve([sys.executable, "-m", "gunicorn", "-w", "2", "-k", SERVE_WORKER, "--threads", "4",
                    "-b", f"127.0.0.1:{port}", "--chdir", str(bare_dir), "bareapp:app"], env, port)
     try:
         floor = _wrk(f"http://127.0.0.1:{port}", script, args.seconds)

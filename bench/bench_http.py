@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_import import write_csv  # noqa: E402
 
 WORKERS = ["--workers", "2"]
+SERVE_WORKER = "lookbook.server.fair_worker.FairThreadWorker"  # what `lookbook serve` runs
 
 
 def _free_port() -> int:
@@ -171,7 +172,7 @@ def measure_bare(env: dict[str, str], work: Path, sample: bytes, rotate: Path, s
     (bare_dir / "body.json").write_bytes(sample)
     (bare_dir / "bareapp.py").write_text(BARE_APP)
     port = _free_port()
-    bare = _serve([sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4",
+    bare = _serve([sys.executable, "-m", "gunicorn", "-w", "2", "-k", SERVE_WORKER, "--threads", "4",
                    "-b", f"127.0.0.1:{port}", "--chdir", str(bare_dir), "bareapp:app"], env, port)
     try:
         return _wrk(f"http://127.0.0.1:{port}", rotate, seconds)

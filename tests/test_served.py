@@ -99,6 +99,12 @@ def _refused(port: int, path: str) -> tuple[int, dict[str, str], str]:
     return request(port, "GET", path)
 
 
+def test_serve_runs_the_fair_worker(served, tmp_path):
+    assert request(served, "GET", "/api/v1/items")[0] == 200
+    assert "Using worker: lookbook.server.fair_worker.FairThreadWorker" in \
+        (tmp_path / "server.log").read_text()
+
+
 def test_gunicorn_refusals_are_problem_documents(served):
     status, headers, body = _refused(served, "/api/v1/items?kind=" + "x" * 9000)
     assert status == 414
@@ -106,3 +112,32 @@ def test_gunicorn_refusals_are_problem_documents(served):
     assert "xxxx" not in body  # the refused line is not repeated
     status, headers, _ = request(served, "GET", "/api/v1/items?kind=" + "x" * 8100)
     assert status == 414 and headers["content-type"] == "application/problem+json"
+
+
+def test_a_worker_takes_new_connections_only_while_a_thread_is_free():
+    """`lookbook serve` runs FairThreadWorker: with every thread busy it stops accepting,
+    so connections opened at once spread over the workers instead of piling on one."""
+    from types import SimpleNamespace
+
+    from lookbook.server.fair_worker import FairThreadWorker
+    from lookbook.server.gunicorn import run  # noqa: F401 - the module that names the class
+
+    submitted = []
+    worker = FairThreadWorker.__new__(FairThreadWorker)
+    worker.cfg = SimpleNamespace(threads=2)
+    worker.worker_connections = 1000
+    worker.nr_conns = 0
+    worker.tpool = SimpleNamespace(submit=lambda fn, conn: submitted.append(conn) or SimpleNamespace(
+        add_done_callback=lambda callback: None))
+    closed = []
+    conn = SimpleNamespace(close=lambda graceful=False: closed.append(graceful))
+    assert worker.worker_connections == 1000  # idle: accepts as gthread does
+    worker.enqueue_req(conn)
+    assert worker.worker_connections == 1000  # one thread still free
+    worker.enqueue_req(conn)
+    assert worker.busy == 2 and worker.worker_connections == 0  # all busy: the listener rests
+    worker.nr_conns = 2
+    worker.finish_request(conn, SimpleNamespace(cancelled=lambda: True))  # a request ends
+    assert worker.busy == 1 and worker.worker_connections == 1000 and closed == [True]
+    assert len(submitted) == 2
+

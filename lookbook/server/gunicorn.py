@@ -119,7 +119,7 @@ def run(host: str, port: int, workers: int) -> None:
                 "bind": f"{host}:{port}",
                 "workers": workers,
                 "threads": 4,
-                "worker_class": "gthread",
+                "worker_class": "lookbook.server.fair_worker.FairThreadWorker",
                 "timeout": 30,
                 "accesslog": "-",
                 "logger_class": access_logger_class(),
