@@ -171,6 +171,7 @@ def test_the_front_keeps_a_bounded_number_of_responses():
     assert ask("/d") == b"/d" and sent[-1]["X-Request-ID"] == "front-id"
     revision[0] = "r2"  # a new revision: the app answers again, and its id is sent
     assert ask("/d") == b"/d" and sent[-1]["X-Request-ID"] == "app"
+    assert len(front) == 1  # the older revision's responses were let go
 
 
 def test_with_a_default_rate_limit_every_request_reaches_flask(db, tmp_path):

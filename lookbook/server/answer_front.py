@@ -90,10 +90,14 @@ class AnswerFront:
         if key is None:
             return self.app(environ, start_response)
         stored = self._stored.get(key)
-        if stored is not None and stored.revision == self.revision():
-            start_response(stored.status, [*stored.headers, ("X-Request-ID", self.request_id(environ)),
-                                           ("X-Answer-Cache", "process")])
-            return stored.body
+        if stored is not None:
+            now = self.revision()
+            if stored.revision == now:
+                start_response(stored.status, [*stored.headers, ("X-Request-ID", self.request_id(environ)),
+                                               ("X-Answer-Cache", "process")])
+                return stored.body
+            if now is not None:  # a new revision: what was kept for older ones is dead weight
+                self._keep_only(now)
         sent: list[Any] = []
 
         def keep_status(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -120,6 +124,10 @@ class AnswerFront:
             self._stored.move_to_end(key)
             while len(self._stored) > self.size:
                 self._stored.popitem(last=False)
+
+    def _keep_only(self, revision: str) -> None:
+        with self._lock:
+            self._stored = OrderedDict((k, v) for k, v in self._stored.items() if v.revision == revision)
 
     def __len__(self) -> int:
         return len(self._stored)
