@@ -114,14 +114,17 @@ def test_gunicorn_refusals_are_problem_documents(served):
     assert status == 414 and headers["content-type"] == "application/problem+json"
 
 
-def test_a_worker_takes_new_connections_only_while_a_thread_is_free():
-    """`lookbook serve` runs FairThreadWorker: with every thread busy it stops accepting,
-    so connections opened at once spread over the workers instead of piling on one."""
+def test_a_busy_worker_takes_new_connections_slowly_and_a_free_one_at_once(monkeypatch):
+    """`lookbook serve` runs FairThreadWorker: with a free thread it accepts as gthread
+    does; with every thread busy it accepts one connection per BUSY_ACCEPT_SECONDS, so a
+    burst spreads over the workers and no connection waits in the backlog for long."""
     from types import SimpleNamespace
 
-    from lookbook.server.fair_worker import FairThreadWorker
-    from lookbook.server.gunicorn import run  # noqa: F401 - the module that names the class
+    from lookbook.server import fair_worker
+    from lookbook.server.fair_worker import BUSY_ACCEPT_SECONDS, FairThreadWorker
 
+    clock = [100.0]
+    monkeypatch.setattr(fair_worker.time, "monotonic", lambda: clock[0])
     submitted = []
     worker = FairThreadWorker.__new__(FairThreadWorker)
     worker.cfg = SimpleNamespace(threads=2)
@@ -131,13 +134,19 @@ def test_a_worker_takes_new_connections_only_while_a_thread_is_free():
         add_done_callback=lambda callback: None))
     closed = []
     conn = SimpleNamespace(close=lambda graceful=False: closed.append(graceful))
+    listener = SimpleNamespace(accept=lambda: (_ for _ in ()).throw(BlockingIOError(11, "again")))
     assert worker.worker_connections == 1000  # idle: accepts as gthread does
+    worker.accept(listener)  # nothing pending: EAGAIN is ignored, as in gthread
     worker.enqueue_req(conn)
-    assert worker.worker_connections == 1000  # one thread still free
     worker.enqueue_req(conn)
-    assert worker.busy == 2 and worker.worker_connections == 0  # all busy: the listener rests
+    assert worker.busy == 2 and worker.worker_connections == 0  # all busy, just accepted: rest
+    clock[0] += BUSY_ACCEPT_SECONDS / 2
+    assert worker.worker_connections == 0
+    clock[0] += BUSY_ACCEPT_SECONDS  # busy for a while: one more connection may come in
+    assert worker.worker_connections == 1000
+    worker.accept(listener)
+    assert worker.worker_connections == 0
     worker.nr_conns = 2
     worker.finish_request(conn, SimpleNamespace(cancelled=lambda: True))  # a request ends
     assert worker.busy == 1 and worker.worker_connections == 1000 and closed == [True]
     assert len(submitted) == 2
-
