@@ -138,6 +138,25 @@ def test_the_key_holds_what_changes_a_response_and_ignores_what_does_not(app, db
     assert len(flask_runs) == before + 3
 
 
+def test_when_the_revision_cannot_be_read_the_app_answers(app, db, client, flask_runs, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from lookbook.server import services
+
+    evening_catalog(db)
+    warm(client)
+
+    def database_away(_app=None):
+        raise OperationalError("SELECT revision", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(services, "answers_revision_of", database_away)
+    monkeypatch.setattr(app.extensions["lookbook.answer_front"], "revision", database_away)
+    before = len(flask_runs)
+    resp = client.get(URL)
+    assert len(flask_runs) == before + 1  # nothing repeated without knowing the revision
+    assert resp.status_code == 503 and resp.headers["Retry-After"]  # the app's answer, not a 500
+
+
 def test_request_keys():
     base = {"REQUEST_METHOD": "GET", "PATH_INFO": "/api/v1/x", "QUERY_STRING": "a=1",
             "wsgi.url_scheme": "https", "HTTP_HOST": "shop.example"}
@@ -145,6 +164,7 @@ def test_request_keys():
     assert request_key(base) != request_key({**base, "HTTP_HOST": "other.example"})
     assert request_key(base) != request_key({**base, "wsgi.url_scheme": "http"})
     assert request_key(base) != request_key({**base, "HTTP_ACCEPT_LANGUAGE": "fr"})
+    assert request_key(base) != request_key({**base, "SERVER_PORT": "8443"})  # absolute URLs differ
     assert request_key({**base, "REQUEST_METHOD": "HEAD"}) is None
     assert request_key({**base, "CONTENT_LENGTH": "5"}) is None
     assert request_key({**base, "HTTP_IF_NONE_MATCH": '"x"'}) is None

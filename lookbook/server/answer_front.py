@@ -69,8 +69,9 @@ def request_key(environ: dict[str, Any]) -> tuple | None:
             return None
         if not name.startswith(IGNORED_PREFIXES):
             headers.append((name, value))
-    return (environ.get("wsgi.url_scheme"), environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""), tuple(sorted(headers)))
+    return (environ.get("wsgi.url_scheme"), environ.get("SERVER_NAME"), environ.get("SERVER_PORT"),
+            environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+            tuple(sorted(headers)))
 
 
 class AnswerFront:
@@ -91,7 +92,10 @@ class AnswerFront:
             return self.app(environ, start_response)
         stored = self._stored.get(key)
         if stored is not None:
-            now = self.revision()
+            try:
+                now = self.revision()
+            except Exception:  # noqa: BLE001 - the database or model is away: the app answers (503)
+                return self.app(environ, start_response)
             if stored.revision == now:
                 start_response(stored.status, [*stored.headers, ("X-Request-ID", self.request_id(environ)),
                                                ("X-Answer-Cache", "process")])
