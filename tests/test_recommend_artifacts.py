@@ -82,11 +82,18 @@ def test_bags_are_scored_from_a_feature_major_copy_that_matches_the_rows(db, tmp
         got = model._scores_of_rows(q * np.float32(ranking.scale), 0, len(rows))
         assert np.allclose(got, expected, atol=1e-5)
     assert relearned.scoring_matrix_ is not fresh.scoring_matrix_
+    assert isinstance(loaded.outfit_candidates_, np.memmap)  # kept candidates travel too
+    assert np.array_equal(np.asarray(loaded.outfit_queries_), fresh.outfit_queries_)
 
     folder = tmp_path / card["arrays"]
     np.save(folder / "scoring_matrix.npy", np.asarray(loaded.bag_matrix_).copy())  # rows, not columns
     card["files"] = manifest(folder)  # checksums that agree: only the shape check can refuse it
     with pytest.raises(ArtifactError, match="scoring_matrix_"):
+        load_model(tmp_path, card)
+    np.save(folder / "scoring_matrix.npy", np.asarray(loaded.bag_matrix_).T.copy())
+    np.save(folder / "outfit_candidates.npy", np.full((3, 4), 4, dtype=np.int32))  # bag row 4 of 0..3
+    card["files"] = manifest(folder)
+    with pytest.raises(ArtifactError, match="outfit_candidates_ names bag rows outside"):
         load_model(tmp_path, card)
 
 

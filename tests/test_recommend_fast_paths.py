@@ -227,3 +227,94 @@ def test_a_worker_s_start_up_objects_leave_the_collector_s_sight_and_new_garbage
         assert alive() is None  # made after the freeze: collected as usual
     finally:
         gc.unfreeze()
+
+
+def _catalog_with_looks(n_bags: int, n_outfits: int, seed: int):
+    """A random catalog big enough that each outfit's kept candidates are a short list."""
+    from lookbook.recommend.data import Catalog
+
+    rng = random.Random(seed)
+    colours = list(vocab.COLOURS.items())
+    bags, outfits = [], []
+    for i in range(n_bags):
+        width = Decimal(rng.randint(50, 450)) / 10
+        bags.append(ItemRecord(
+            sku=f"B{i}", kind="bag", name=f"b{i}", price=Decimal(rng.randint(2000, 90000)) / 100,
+            currency="EUR", colours=rng.sample(colours, rng.choice((1, 2))),
+            occasions=rng.sample(vocab.OCCASIONS, rng.randint(1, 2)),
+            styles=rng.sample(vocab.STYLES, rng.randint(0, 2)), seasons=rng.sample(vocab.SEASONS, 1),
+            material_family=rng.choice(vocab.MATERIAL_FAMILIES), tier=rng.choice(vocab.TIERS),
+            in_stock=rng.random() < 0.85, width_cm=width, size=vocab.size_for_width(width),
+            silhouette=rng.choice(vocab.SILHOUETTES), limited_edition=rng.random() < 0.1))
+    for i in range(n_outfits):
+        outfits.append(ItemRecord(
+            sku=f"O{i}", kind="outfit", name=f"o{i}", price=Decimal(200), currency="EUR",
+            colours=rng.sample(colours, rng.choice((1, 2, 3))),
+            occasions=rng.sample(vocab.OCCASIONS, rng.randint(1, 2)),
+            styles=rng.sample(vocab.STYLES, rng.randint(0, 1)), seasons=rng.sample(vocab.SEASONS, 1),
+            tier=rng.choice(vocab.TIERS)))
+    looks = [(rng.choice(outfits).sku, rng.choice(bags).sku) for _ in range(40)]
+    return Catalog(outfits, bags, looks, "rev")
+
+
+def test_an_outfit_s_kept_candidates_rank_exactly_as_the_full_scan(monkeypatch):
+    """For catalog outfits the default question is answered from the candidates kept at fit
+    time; whatever the filters, exclusions, limit or extra rows asked, the ranking must be
+    the full scan's, and the scan must take over when the list cannot prove its answer."""
+    from lookbook.recommend.estimator import CANDIDATES, BagRecommender
+    from lookbook.recommend.filters import Filters
+    from lookbook.recommend.query import traits_of
+
+    catalog = _catalog_with_looks(6000, 40, seed=3)
+    model = BagRecommender().fit(catalog)
+    start, end = model.candidate_rows_
+    assert end - start > 4 * CANDIDATES  # the lists are short: the proof is needed
+    scans = []
+    real_top = BagRecommender._top
+    monkeypatch.setattr(BagRecommender, "_top",
+                        lambda self, *a, **k: scans.append(1) or real_top(self, *a, **k))
+    rng = np.random.default_rng(1)
+    asked = used = 0
+    for o, outfit in enumerate(catalog.outfits):
+        traits, vector = traits_of(outfit), model.outfit_vector(sku=outfit.sku)
+        some_skus = tuple(model.bags_.skus[int(p)] for p in model.outfit_candidates_[o][:30:3])
+        for filters, limit, extra in (
+            (Filters(size=vocab.ACCENT_SIZES), 5, 0),
+            (Filters(size=vocab.ACCENT_SIZES), 50, 0),
+            (Filters(size=vocab.ACCENT_SIZES, exclude=some_skus + some_skus[:2]), 5, 3),
+            (Filters(size=vocab.ACCENT_SIZES, in_stock=None, max_price=Decimal(300)), 8, 0),
+            (Filters(size=vocab.ACCENT_SIZES, material=("nylon",)), 5, 0),
+            (Filters(size=vocab.ACCENT_SIZES, in_stock=False), 5, int(rng.integers(0, 40))),
+        ):
+            before = len(scans)
+            fast = model.rank_bags(traits, filters, limit, outfit_vector=vector, extra=extra, outfit=o)
+            asked += 1
+            used += len(scans) == before
+            plain = model.rank_bags(traits, filters, limit, outfit_vector=vector, extra=extra)
+            assert fast.positions.tolist() == plain.positions.tolist()
+            assert np.allclose(fast.scores, plain.scores, atol=1e-5)
+            assert fast.exhausted == plain.exhausted
+    assert used >= asked // 2  # the kept lists answered most questions ...
+    assert used < asked  # ... and the scan the ones they could not prove
+    before = len(scans)
+    other = catalog.outfits[0]
+    model.rank_bags(traits_of(other), Filters(size=vocab.ACCENT_SIZES), 5, season="winter",
+                    outfit_vector=model.outfit_vector(sku=other.sku), outfit=0)
+    model.rank_bags(traits_of(catalog.outfits[1]), Filters(size=vocab.ACCENT_SIZES), 5,
+                    outfit_vector=model.outfit_vector(sku=other.sku), outfit=0)  # another outfit's query
+    model.rank_bags(traits_of(other), Filters(size=("mini",)), 5, outfit=0)
+    assert len(scans) == before + 3  # none of these is the question the list was kept for
+
+    # Exclude all but the list's 25 lowest: its k-th best would be the list's last, which
+    # the bags left out of the list may tie (or beat after rounding): the scan decides.
+    listed = model.outfit_candidates_[0]
+    q = model.outfit_queries_[0]
+    by_score = listed[np.argsort(-(model.bag_matrix_[listed] @ q), kind="stable")]
+    unlimited = Filters(size=vocab.ACCENT_SIZES, in_stock=None,
+                        exclude=tuple(model.bags_.skus[int(p)] for p in by_score[:-25]))
+    before = len(scans)
+    vector = model.outfit_vector(sku=other.sku)
+    fast = model.rank_bags(traits_of(other), unlimited, 5, outfit_vector=vector, outfit=0)
+    assert len(scans) == before + 1
+    plain = model.rank_bags(traits_of(other), unlimited, 5, outfit_vector=vector)
+    assert fast.positions.tolist() == plain.positions.tolist()

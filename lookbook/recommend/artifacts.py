@@ -51,8 +51,10 @@ from lookbook.recommend.pairs import feature_names as pair_feature_names
 
 log = logging.getLogger(__name__)
 CARD = "model-card.json"
-FORMAT = 4  # 2: bag rows sorted by size; 3: learned pair-feature weights; 4: scoring_matrix_
-MODEL_ARRAYS = ("bag_matrix_", "scoring_matrix_", "outfit_matrix_", "outfit_profiles_", "outfit_unit_",
+FORMAT = 5  # 2: bag rows sorted by size; 3: learned pair-feature weights; 4: scoring_matrix_;
+#            5: each catalog outfit's kept candidates
+MODEL_ARRAYS = ("bag_matrix_", "scoring_matrix_", "outfit_queries_", "outfit_candidates_",
+                "outfit_candidate_floor_", "outfit_matrix_", "outfit_profiles_", "outfit_unit_",
                 "outfit_bounds_", "similar_norms_", "look_outfits_", "look_bags_", "weights_",
                 "prior_weights_")
 KEEP_OLD = 2

@@ -6,7 +6,9 @@ bag's score is ``X @ (w @ A)``: one float32 matrix-vector product over the fitte
 matrix (a maximum-inner-product nearest-neighbour search; rows are stored in size order,
 so a size filter reads one slice; the product reads a feature-major copy of the matrix,
 which BLAS streams about a third faster than the row-major one), then the hard-filter
-mask, argpartition, and MMR on a short list.  The curated kNN signal ("outfits like this
+mask, argpartition, and MMR on a short list.  For a catalog outfit's default question the
+fit keeps its few hundred best bags, and an answer scores only those whenever they provably
+hold it (``_keep_candidates``).  The curated kNN signal ("outfits like this
 were paired with...") is one pair feature: bags like the ones curators chose for similar
 outfits.  A result's reasons are its largest contributions ``w * (A @ x_bag)``
 (:mod:`lookbook.recommend.reasons`).
@@ -46,6 +48,10 @@ OUTFIT_WEIGHTS = {"occasions": 1.2, "styles": 0.6, "seasons": 0.5, "family": 0.4
 # A result whose score is this many log-odds below the best is "weak": curators would
 # pick it about e^2 = 7 times less often than the best one.
 WEAK_LOGODDS = 2.0
+# Best bags kept per catalog outfit at fit time for the default question (micro and mini
+# bags, no season or market asked): enough for limit 50's 200 candidates.
+CANDIDATES = 256
+CANDIDATE_MARGIN = 1e-5  # score units: what float rounding may move a score by
 CROWDING_OUTFITS = 200  # catalog outfits sampled to measure how often each bag is a top pick
 CROWDING_TOP = 5
 
@@ -121,6 +127,7 @@ class BagRecommender(BaseEstimator):
         self.similar_norms_ = (np.linalg.norm(self.bag_matrix_ * self.similar_weights_, axis=1)
                                + 1e-9).astype(np.float32)
         self._learn(catalog.outfits, catalog.looks)
+        self._keep_candidates([traits_of(o) for o in catalog.outfits])
         return self
 
     def _encode(self, records: Sequence[ItemRecord]) -> np.ndarray:
@@ -150,6 +157,7 @@ class BagRecommender(BaseEstimator):
         self.size_starts_ = None
         if np.all(sizes[1:] >= sizes[:-1]):
             self.size_starts_ = np.searchsorted(sizes, np.arange(-1, len(SIZE_CODE) + 1))
+        self.candidate_rows_ = self._rows_for(Filters(size=ACCENT_SIZES))
 
     def _fit_curated(self) -> None:
         """Fit the curated votes from the look arrays (after fit, loading, or new looks)."""
@@ -208,6 +216,35 @@ class BagRecommender(BaseEstimator):
         counts = np.bincount(top.ravel(), minlength=end - start).astype(np.float32)
         share = CROWDING_TOP * len(sample) / np.count_nonzero(stock)
         self.bag_matrix_[start:end, column] = np.clip(1.0 - share / np.maximum(counts, 1e-9), 0.0, 1.0)
+
+    def _keep_candidates(self, traits: Sequence[OutfitTraits], chunk: int = 256) -> None:
+        """Keep each catalog outfit's best bags for the default question, the scaled query
+        they are best for, and the score no other bag exceeds.
+
+        An answer for a catalog outfit then scores these few hundred bags instead of every
+        micro and mini bag, whenever its query is still this one (the outfit unchanged, no
+        season or market asked) and enough of them pass the live filters; otherwise, or
+        when a bag outside the list could rank, it scans them all (``rank_bags``).
+        """
+        start, end = self.candidate_rows_
+        m = min(CANDIDATES, end - start)
+        n = len(traits)
+        self.outfit_queries_ = np.zeros((n, len(self.feature_names_)), dtype=np.float32)
+        self.outfit_candidates_ = np.zeros((n, m), dtype=np.int32)
+        self.outfit_candidate_floor_ = np.full(n, -np.inf, dtype=np.float32)
+        for i, t in enumerate(traits):
+            self.outfit_queries_[i] = self._query(t, self.outfit_unit_[i], None, None)[3]
+        if m == 0:
+            return
+        columns = _plain(self.scoring_matrix_)[:, start:end]
+        for first in range(0, n, chunk):
+            scores = self.outfit_queries_[first:first + chunk] @ columns
+            best = np.argpartition(scores, scores.shape[1] - m, axis=1)[:, -m:]
+            self.outfit_candidates_[first:first + chunk] = best + start
+            if m < end - start:  # else every bag is listed and nothing lies outside
+                self.outfit_candidate_floor_[first:first + chunk] = \
+                    np.take_along_axis(scores, best, axis=1).min(axis=1)
+
     def _comparisons(self, traits: Sequence[OutfitTraits]) -> tuple[np.ndarray, float]:
         """Return pair-feature differences (chosen bag - other bag of its size), one row each."""
         rng = np.random.default_rng(self.random_state)
@@ -305,21 +342,36 @@ class BagRecommender(BaseEstimator):
 
     def rank_bags(self, traits: OutfitTraits, filters: Filters, limit: int, *,
                   outfit_vector: np.ndarray | None = None, season: str | None = None,
-                  market: Market | None = None, extra: int = 0) -> Ranking:
-        """Rank bags for an outfit: pair matrix, one mat-vec, mask, top-k, MMR."""
+                  market: Market | None = None, extra: int = 0, outfit: int | None = None) -> Ranking:
+        """Rank bags for an outfit: pair matrix, one mat-vec, mask, top-k, MMR.
+
+        ``outfit`` (a catalog outfit's row) lets the outfit's kept candidates stand in for
+        the mat-vec when they provably hold the answer (see :meth:`_keep_candidates`).
+        """
         check_is_fitted(self, "bag_matrix_")
+        context, votes, pairs, query, lo, scale = self._query(traits, outfit_vector, season, market)
+        start, end = self._rows_for(filters)
+        ranking = None
+        if outfit is not None and (start, end) == self.candidate_rows_:
+            ranking = self._top_of_candidates(outfit, query, filters, limit + extra, limit, -lo * scale)
+        if ranking is None:
+            scores = self._scores_of_rows(query, start, end)
+            ranking = self._top(scores, filters, limit + extra, limit, offset=-lo * scale, start=start)
+        ranking.pairs, ranking.context, ranking.scale, ranking.votes = pairs, context, scale, votes
+        ranking.weak_gap = WEAK_LOGODDS * scale
+        return ranking
+
+    def _query(self, traits: OutfitTraits, outfit_vector: np.ndarray | None, season: str | None,
+               market: Market | None) -> tuple[OutfitContext, dict, np.ndarray, np.ndarray, float, float]:
+        """Return an outfit's context, curated votes, pair matrix, scaled bag-space query,
+        and the lowest score and the scale that map raw scores to 0..1."""
         context = self._context(traits, season, market)
         votes = self.curated_.votes(outfit_vector) if outfit_vector is not None else {}
         pairs = self.pairs_.matrix(context, self._liked(votes))
         q = self.weights_ @ pairs
         lo, hi = self._bounds(q)
         scale = 1.0 / max(hi - lo, 1e-6)
-        start, end = self._rows_for(filters)
-        scores = self._scores_of_rows((q * scale).astype(np.float32), start, end)
-        ranking = self._top(scores, filters, limit + extra, limit, offset=-lo * scale, start=start)
-        ranking.pairs, ranking.context, ranking.scale, ranking.votes = pairs, context, scale, votes
-        ranking.weak_gap = WEAK_LOGODDS * scale
-        return ranking
+        return context, votes, pairs, (q * scale).astype(np.float32), lo, scale
 
     def _scores_of_rows(self, q: np.ndarray, start: int, end: int) -> np.ndarray:
         """Return ``bag_matrix_[start:end] @ q``, read from the feature-major copy."""
@@ -362,13 +414,51 @@ class BagRecommender(BaseEstimator):
         if k <= 0:
             return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         part = _best(scores, k)
-        cand_scores = scores[part].astype(np.float64) + offset
-        part = part + start
+        return self._diversified(part + start, scores[part].astype(np.float64) + offset, limit,
+                                 exhausted=k >= n_valid)
+
+    def _diversified(self, part: np.ndarray, cand_scores: np.ndarray, limit: int, *,
+                     exhausted: bool) -> Ranking:
+        """Order the best candidates (bag rows, best first) by MMR for variety."""
         if self.diversity > 0 and len(part) > 1:
             vecs = _unit_rows(_plain(self.bag_matrix_)[part] * self.similar_weights_)
             order = mmr_order(cand_scores, vecs, 1.0 - self.diversity, min(limit, len(part)))
             part, cand_scores = part[order], cand_scores[order]
-        return Ranking(part, cand_scores.astype(np.float32), exhausted=k >= n_valid)
+        return Ranking(part, cand_scores.astype(np.float32), exhausted=exhausted)
+
+    def _top_of_candidates(self, outfit: int, query: np.ndarray, filters: Filters, want: int,
+                           limit: int, offset: float) -> Ranking | None:
+        """What :meth:`_top` would pick over the accent rows, from the catalog outfit's kept
+        candidates -- or None when they cannot prove it (then every row is scanned).
+
+        They prove it when the query is the one they were kept for, and the ``k``-th best
+        of those passing the filters scores above every bag left out of the list.
+        """
+        lists = getattr(self, "outfit_candidates_", None)
+        if lists is None or not 0 <= outfit < len(lists) or \
+                not np.array_equal(query, self.outfit_queries_[outfit]):
+            return None
+        start, end = self.candidate_rows_
+        inverse, n_valid = inverse_mask(self.bags_, filters)
+        excluded = {p for sku in filters.exclude
+                    if (p := self.bag_position_.get(sku)) is not None and start <= p < end and not inverse[p]}
+        n_valid -= len(excluded)
+        k = min(n_valid, max(4 * want, want + 20))
+        if k <= 0:
+            return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        cand = _plain(lists)[outfit].astype(np.int64)
+        keep = ~inverse[cand]
+        if excluded:
+            keep &= ~np.isin(cand, np.fromiter(excluded, dtype=np.int64))
+        cand = cand[keep]
+        if len(cand) < k:
+            return None
+        scores = _plain(self.bag_matrix_)[cand] @ query
+        order = np.lexsort((cand, -scores))[:k]
+        part, best = cand[order], scores[order]
+        if k < n_valid and not best[-1] > self.outfit_candidate_floor_[outfit] + CANDIDATE_MARGIN:
+            return None  # a bag outside the list could be among the k best
+        return self._diversified(part, best.astype(np.float64) + offset, limit, exhausted=k >= n_valid)
 
     def pair_context(self, traits: OutfitTraits) -> Ranking:
         """Return an empty ranking holding an outfit's pair matrix, to explain any bag for it."""

@@ -131,6 +131,13 @@ def check_consistency(model: Any) -> None:
         if name.endswith(("matrix_", "profiles_")) and name != "scoring_matrix_" and value.ndim == 2 \
                 and value.shape[1] != n_features:
             problems.append(f"{name} has {value.shape[1]} columns for {n_features} features")
+        if name == "outfit_candidates_" and value.size and \
+                not 0 <= int(value.min()) <= int(value.max()) < n_bags:
+            problems.append(f"{name} names bag rows outside 0..{n_bags - 1}")
+        if name == "outfit_candidate_floor_":  # -inf: every bag is listed, none lies outside
+            if np.isnan(value).any():
+                problems.append(f"{name} holds NaN")
+            continue
         if value.dtype.kind == "f" and not np.isfinite(value).all():
             problems.append(f"{name} holds non-finite numbers")
     if problems:

@@ -209,10 +209,11 @@ class Recommender:
                 taken.add(pin.sku)
         want = limit - len(answer.results)
         pool = want + behaviour.POOL if self.click_through and want > 0 else want
-        picked = self._pick_bags(traits, vector, filters, pool, season, market, taken)
+        position = self.model.outfit_position_.get(sku) if sku is not None else None
+        picked = self._pick_bags(traits, vector, filters, pool, season, market, taken, position)
         if len(picked) < want and filters.season:
             more = self._pick_bags(traits, vector, filters.without("season"), want - len(picked),
-                                   season, market, taken | {r.item.sku for r in picked})
+                                   season, market, taken | {r.item.sku for r in picked}, position)
             if more:
                 answer.relaxed.append("season")
                 picked += more
@@ -231,14 +232,18 @@ class Recommender:
         return [PINNED_REASON, *self.model.explain(ctx, pos, BagView.of(pin))[:2]]
 
     def _pick_bags(self, traits: Any, vector: Any, filters: Filters, want: int,
-                   season: str | None, market: Market | None, taken: set[str]) -> list[Result]:
-        """Take the model's candidates in order until ``want`` pass the live checks."""
+                   season: str | None, market: Market | None, taken: set[str],
+                   position: int | None = None) -> list[Result]:
+        """Take the model's candidates in order until ``want`` pass the live checks.
+
+        ``position`` is a catalog outfit's row in the model (its kept candidates may serve).
+        """
         if want <= 0:
             return []
         extra = len(taken)
         for _round in range(MAX_ROUNDS):
             ranking = self.model.rank_bags(traits, filters, want, outfit_vector=vector,
-                                           season=season, market=market, extra=extra)
+                                           season=season, market=market, extra=extra, outfit=position)
             out = self._accept(ranking, filters, want, taken,
                                lambda pos, item, r=ranking: self.model.explain(r, pos, BagView.of(item)))
             if out:
