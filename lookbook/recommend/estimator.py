@@ -217,7 +217,7 @@ class BagRecommender(BaseEstimator):
         share = CROWDING_TOP * len(sample) / np.count_nonzero(stock)
         self.bag_matrix_[start:end, column] = np.clip(1.0 - share / np.maximum(counts, 1e-9), 0.0, 1.0)
 
-    def _keep_candidates(self, traits: Sequence[OutfitTraits], chunk: int = 256) -> None:
+    def _keep_candidates(self, traits: Sequence[OutfitTraits], chunk: int = 32) -> None:
         """Keep each catalog outfit's best bags for the default question, the scaled query
         they are best for, and the score no other bag exceeds.
 
