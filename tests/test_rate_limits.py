@@ -70,3 +70,21 @@ def test_rate_limit_off_still_guards_sign_in(tmp_path, db):
     assert limiter._check_request_limit not in app.before_request_funcs[None]
     limited = _app(tmp_path / "on", db)
     assert limited.extensions["lookbook.limiter"]._check_request_limit in limited.before_request_funcs[None]
+
+
+def test_a_recommendation_batch_costs_one_unit_per_request_it_carries(tmp_path, db):
+    """A batching client cannot take more than its share: each request in a batch is one
+    unit of the client's limit on the batch endpoint (3 a minute here), and another
+    client's budget is its own."""
+    client = _app(tmp_path, db).test_client()
+
+    def batch(n: int, address: str = "198.51.100.1") -> int:
+        body = {"requests": [{"type": "bags", "sku": f"NOPE-{i}"} for i in range(n)]}
+        return client.post("/api/v1/recommendations", json=body,
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert batch(2) == 200  # 2 of 3 units
+    assert batch(2) == 429  # 2 more do not fit in the 1 left (and the attempt counts)
+    assert batch(1) == 429
+    assert batch(4, "198.51.100.2") == 429  # more than a whole minute's budget at once
+    assert batch(3, "198.51.100.3") == 200  # another client: its own 3 units
