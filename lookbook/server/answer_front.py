@@ -27,8 +27,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from lookbook.recommend.answer_cache import DEFAULT_SIZE as ANSWERS_KEPT
+
 MARK = "lookbook.answer_revision"  # environ key: the revision the view's answer is for
-DEFAULT_SIZE = 4096  # responses kept (each shares its body bytes with the answer cache)
+# Responses kept: as many as the answer cache keeps answers, whose body bytes they share
+# while both hold them.  An answer is about 4 KB at the default limit of 5 (8 MB for 2,048
+# of them) and up to about 40 KB at limit 50.
+DEFAULT_SIZE = ANSWERS_KEPT
 
 # Request headers (WSGI keys) after which the app itself must answer.
 BYPASS = frozenset(("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH",
