@@ -254,7 +254,6 @@ class RowEncoder:
             out[:, start:start + len(PRICE_CENTRES)] = price_bins(prices)
         return out
 
-
     def _one_hot_by_row(self, records: Sequence[ItemRecord], out: np.ndarray) -> None:
         """Write the multi- and one-hot blocks record by record (cheapest for a few rows)."""
         for r, record in enumerate(records):

@@ -85,7 +85,6 @@ class ItemTable:
             out.update(rows)
             self._put_many(revision, {("item", s): rows.get(s) for s in missing})  # None: no such sku
         return cast("dict[str, Item]", out)
-        return out
 
     def value(self, revision: str, key: Hashable, compute: Callable[[], Any]) -> Any:
         """Return a value derived from the catalog under ``revision`` (e.g. an outfit's curator

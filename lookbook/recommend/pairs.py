@@ -230,7 +230,6 @@ class PairSpace:
             a[self.row_of["curated"]] = liked
         return a
 
-
     def profiles(self, traits: Sequence[OutfitTraits], weights: np.ndarray, chunk: int = 4096) -> np.ndarray:
         """Return ``weights @ matrix(context(t))`` for many outfits at once (no season asked,
         no market, no curated direction): the catalog outfits' profiles a fit stores.
