@@ -17,7 +17,7 @@ outfits.  A result's reasons are its largest contributions ``w * (A @ x_bag)``
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -126,8 +126,9 @@ class BagRecommender(BaseEstimator):
         self.outfit_unit_ = self._outfit_vectors(self.outfit_matrix_)
         self.similar_norms_ = (np.linalg.norm(self.bag_matrix_ * self.similar_weights_, axis=1)
                                + 1e-9).astype(np.float32)
-        self._learn(catalog.outfits, catalog.looks)
-        self._keep_candidates([traits_of(o) for o in catalog.outfits])
+        traits = [traits_of(o) for o in catalog.outfits]
+        self._learn(traits, catalog.looks)
+        self._keep_candidates(traits)
         return self
 
     def _encode(self, records: Sequence[ItemRecord]) -> np.ndarray:
@@ -167,11 +168,11 @@ class BagRecommender(BaseEstimator):
         self.curated_.fit(self.outfit_unit_[self.look_outfits_], self.look_bags_)
         self.popularity_ = np.bincount(self.look_bags_, minlength=len(self.bags_.skus))
 
-    def _learn(self, outfits: Sequence[ItemRecord], looks: Sequence[tuple[str, str]]) -> None:
-        """Learn the weights from these looks (the rules alone when there are none)."""
+    def _learn(self, traits: Sequence[OutfitTraits], looks: Sequence[tuple[str, str]]) -> None:
+        """Learn the weights from these looks (the rules alone when there are none);
+        ``traits`` are the catalog outfits', in fitted order."""
         self.look_outfits_, self.look_bags_ = self._look_arrays(looks)
         self._fit_curated()
-        traits = [traits_of(o) for o in outfits]
         comparisons, per_look = self._comparisons(traits)
         prior = self.pairs_.prior.copy()
         crowded = self.pairs_.index[f"bag/{CROWDED}"]
@@ -276,7 +277,7 @@ class BagRecommender(BaseEstimator):
         """
         check_is_fitted(self, "bag_matrix_")
         other = copy.copy(self)
-        other._learn(outfits, looks)
+        other._learn([traits_of(o) for o in outfits], looks)
         return other
 
     def _look_arrays(self, looks: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -405,17 +406,22 @@ class BagRecommender(BaseEstimator):
         end = start + len(scores)
         inverse, n_valid = inverse_mask(self.bags_, filters)  # every passing bag lies in the range
         np.putmask(scores, inverse[start:end], -np.inf)
-        for sku in filters.exclude:
-            pos = self.bag_position_.get(sku)
-            if pos is not None and start <= pos < end and np.isfinite(scores[pos - start]):
-                scores[pos - start] = -np.inf
-                n_valid -= 1
+        excluded = self._excluded(filters, start, end, lambda p: bool(np.isfinite(scores[p - start])))
+        for pos in excluded:
+            scores[pos - start] = -np.inf
+        n_valid -= len(excluded)
         k = min(n_valid, max(4 * want, want + 20))
         if k <= 0:
             return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         part = _best(scores, k)
         return self._diversified(part + start, scores[part].astype(np.float64) + offset, limit,
                                  exhausted=k >= n_valid)
+
+    def _excluded(self, filters: Filters, start: int, end: int, counted: Callable[[int], bool]) -> set[int]:
+        """Return the rows in ``start..end`` of the skus ``filters`` exclude that the
+        caller still counts as passing (so each lowers the number of valid bags once)."""
+        return {p for sku in filters.exclude
+                if (p := self.bag_position_.get(sku)) is not None and start <= p < end and counted(p)}
 
     def _diversified(self, part: np.ndarray, cand_scores: np.ndarray, limit: int, *,
                      exhausted: bool) -> Ranking:
@@ -440,8 +446,7 @@ class BagRecommender(BaseEstimator):
             return None
         start, end = self.candidate_rows_
         inverse, n_valid = inverse_mask(self.bags_, filters)
-        excluded = {p for sku in filters.exclude
-                    if (p := self.bag_position_.get(sku)) is not None and start <= p < end and not inverse[p]}
+        excluded = self._excluded(filters, start, end, lambda p: not inverse[p])
         n_valid -= len(excluded)
         k = min(n_valid, max(4 * want, want + 20))
         if k <= 0:
@@ -505,7 +510,7 @@ class BagRecommender(BaseEstimator):
             return Ranking(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         matrix, norms = _plain(self.bag_matrix_), _plain(self.similar_norms_)
         q = matrix[pos] * self.similar_weights_ ** 2
-        scores = self._scores_of_rows(q.astype(np.float32), 0, len(norms)) / (norms * norms[pos])
+        scores = self._scores_of_rows(q, 0, len(norms)) / (norms * norms[pos])
         scores = np.clip(scores, 0.0, 1.0)
         scores[pos] = -np.inf
         return self._top(scores, filters, limit, limit)
