@@ -41,8 +41,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         RATELIMIT_ENABLED=settings.extra.get("RATELIMIT_ENABLED", True),
     )
 
-    if settings.extra.get("ANSWER_FRONT", True) and (
-            settings.rate_limit == "off" or not app.config["RATELIMIT_ENABLED"]):
+    from lookbook.web.limits import limits_every_request
+
+    if settings.extra.get("ANSWER_FRONT", True) and \
+            not limits_every_request(settings, app.config["RATELIMIT_ENABLED"]):
         # Repeated answers before Flask (inside ProxyFix, which must run first); with a
         # default rate limit every request must reach Flask-Limiter, so it stays off.
         from lookbook.server import answer_front

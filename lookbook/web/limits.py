@@ -48,15 +48,23 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         in_memory_fallback_enabled=False,  # never silently count per worker instead
     )
     limiter.request_filter(_exempt)
-    if settings.rate_limit == "off":
+    checks = app.before_request_funcs[None]
+    if not limits_every_request(settings, app.config.get("RATELIMIT_ENABLED", True)) \
+            and limiter._check_request_limit in checks:  # a disabled limiter installs none
         # No default limit, and no application or blueprint limits: the check Flask-Limiter
         # runs before every request would find nothing to count on any route (about a
         # sixth of a cached answer's CPU, profiled).  Sign-in and event batches check their
         # own limits in the wrappers ``limiter.limit`` returns, which stay.
-        app.before_request_funcs[None].remove(limiter._check_request_limit)
+        checks.remove(limiter._check_request_limit)
     app.extensions[EXTENSION] = limiter
     add_ready_check(app, "rate_limits", lambda: store_ready(limiter, settings))
     return limiter
+
+
+def limits_every_request(settings: Settings, enabled: bool) -> bool:
+    """Tell whether a default limit counts every request, so each must reach Flask-Limiter
+    (``enabled``: the app's RATELIMIT_ENABLED)."""
+    return enabled and settings.rate_limit != "off"
 
 
 def request_cost() -> int:
